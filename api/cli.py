@@ -1,0 +1,38 @@
+"""The `fuqing` command: one Typer app whose sub-apps are thin shells over the core packages."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import typer
+
+from api import cli_corpus, cli_eval
+from api.cli_common import new_app
+from fuqing.config import Settings
+
+app = new_app("妇情 fuqing：基层妇女群众需求调研工具（调查录入、需求标注、政策检索、调研发现）。")
+app.add_typer(cli_corpus.app, name="corpus")
+app.add_typer(cli_eval.app, name="eval")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: Path | None = typer.Option(None, "--home", help="本地数据目录（默认 FUQING_HOME 或 ./.fuqing）"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="显示运行日志"),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    ctx.obj = Settings(home=home) if home else Settings()
+
+
+def main() -> None:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The policy corpus: loading, cleaning, structuring, indexing and retrieving policy and law texts."""

@@ -1,0 +1,1 @@
+"""Evaluation suites: how good are tagging, retrieval and drafting, on which data, with what uncertainty."""

@@ -1,0 +1,60 @@
+"""One settings object, built once at the edge (CLI or ``create_app``) and passed inward."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All configuration of fuqing; every field can be set as ``FUQING_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="FUQING_", extra="ignore")
+
+    home: Path = Field(default=Path("./.fuqing"), description="All local state lives here.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; embedded if unset."
+    )
+    embedding_model: str | None = Field(default=None, description="Local sentence-transformers directory.")
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+    max_file_mb: float = 20.0
+    max_upload_mb: float = 50.0
+    small_cell_threshold: int = 5
+    kappa_floor: float = 0.6
+
+    @property
+    def resolved_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.resolved_home / "corpus"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.resolved_home / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.resolved_home / "models"
+
+    @property
+    def evals_dir(self) -> Path:
+        return self.resolved_home / "evals"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_home / 'fuqing.db'}"
+
+    def ensure_home(self) -> Path:
+        home = self.resolved_home
+        home.mkdir(parents=True, exist_ok=True)
+        return home

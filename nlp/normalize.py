@@ -1,0 +1,103 @@
+"""Text normalisation shared by the corpus cleaner and the tagger.
+
+Traditional characters, full-width forms, pinyin readings pasted after characters and emoji all split one
+word into many feature values; normalising first makes the same need look the same however it was typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Tone-marked vowels and ü as they appear in pinyin readings.
+_PINYIN_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿê"
+_PINYIN_LETTER = f"a-zA-Z{_PINYIN_VOWELS}"
+# A reading is a single pinyin syllable: initial + final, lower-case, with or without tone mark.
+_SYLLABLE = (
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"[aeiouvü" + _PINYIN_VOWELS + r"][a-z" + _PINYIN_VOWELS + r"]{0,4}"
+)
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# `婦聯(lián)`: a Han character immediately followed by a parenthesised syllable (ASCII or full-width brackets).
+PINYIN_ANNOTATION = re.compile(rf"(?<=[{HAN}])[(（]\s*(?:{_SYLLABLE})\s*[)）]")
+
+_EMOJI = re.compile(
+    "["
+    "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols
+    "\U00002600-\U000027bf"  # misc symbols, dingbats
+    "\U0001f1e6-\U0001f1ff"  # flags
+    "\ufe0f\u200d\u20e3"  # variation selector, zero-width joiner, keycap
+    "]+"
+)
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def has_tone_mark(s: str) -> bool:
+    return any(ch in _PINYIN_VOWELS for ch in s)
+
+
+def strip_pinyin_annotations(text: str) -> tuple[str, int]:
+    """Remove readings such as ``(lián)`` after Han characters; returns the text and how many were removed.
+
+    A reading without a tone mark (``(de)``) is removed only when it is a plausible syllable, so a real
+    parenthetical such as ``(WHO)`` or ``(街道)`` is never touched.
+    """
+    removed = 0
+
+    def _drop(match: re.Match[str]) -> str:
+        nonlocal removed
+        removed += 1
+        return ""
+
+    return PINYIN_ANNOTATION.sub(_drop, text), removed
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    # tw2s is phrase-aware (著力→着力, 隨著→随着, but 著名 stays) without rewriting vocabulary (軟體 stays).
+    return opencc.OpenCC("tw2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, phrase-aware."""
+    if not text:
+        return text
+    return _converter().convert(text)
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII forms (ＡＢＣ１２３，！) → half-width; Chinese punctuation such as 。、 is kept."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def drop_emoji(text: str) -> str:
+    return _EMOJI.sub(" ", text)
+
+
+def han_count(text: str) -> int:
+    return len(_HAN_CHAR.findall(text))
+
+
+def normalize_for_features(text: str) -> str:
+    """The form the tagger and the search index see: simplified, half-width, no readings, no emoji.
+
+    The stored text keeps its original form; this is only for features.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    text, _ = strip_pinyin_annotations(text)
+    text = to_halfwidth(text)
+    text = drop_emoji(text)
+    text = to_simplified(text)
+    return re.sub(r"\s+", " ", text).strip().lower()
