@@ -8,13 +8,32 @@ from pathlib import Path
 
 import typer
 
-from api import cli_corpus, cli_eval
+from api import cli_corpus, cli_eval, cli_survey
 from api.cli_common import new_app
 from fuqing.config import Settings
 
 app = new_app("妇情 fuqing：基层妇女群众需求调研工具（调查录入、需求标注、政策检索、调研发现）。")
 app.add_typer(cli_corpus.app, name="corpus")
 app.add_typer(cli_eval.app, name="eval")
+app.add_typer(cli_survey.app, name="survey")
+app.add_typer(cli_survey.user_app, name="user")
+app.add_typer(cli_survey.token_app, name="token")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
+    port: int = typer.Option(8000, "--port", help="端口"),
+) -> None:
+    """启动网页与 API 服务（内置 SQLite、Chroma 与政策语料，离线可用）。"""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = ctx.find_root().obj
+    app_ = create_app(settings)
+    uvicorn.run(app_, host=host, port=port, log_level="info", access_log=False)
 
 
 @app.callback()

@@ -75,13 +75,17 @@ def query_tokens(query: str) -> list[str]:
     return toks + expansions
 
 
+def unit_index_text(unit: Unit) -> str:
+    """What both indexes see: the section heading, the clause and its plain-language keywords (if any)."""
+    return " ".join([*unit.section[-1:], unit.text, *unit.keywords])
+
+
 def unit_tokens(doc: Document, unit: Unit) -> list[str]:
-    seg = get_segmenter()
-    return seg.tokens(" ".join([*unit.section[-1:], unit.text]), search=True)
+    return get_segmenter().tokens(unit_index_text(unit), search=True)
 
 
 def unit_text_for_embedding(doc: Document, unit: Unit) -> str:
-    return " ".join([*unit.section[-1:], unit.text])
+    return unit_index_text(unit)
 
 
 def rrf(rankings: Iterable[list[int]], k: int = RRF_K) -> dict[int, float]:

@@ -25,7 +25,38 @@ from fuqing.errors import Conflict, FuqingError, InputError, NotFound, Unavailab
 from fuqing.locking import file_lock
 
 log = logging.getLogger(__name__)
-BUNDLE_VERSION = "1"
+
+
+def _bundle_root():  # type: ignore[no-untyped-def]
+    return resources.files("corpus").joinpath("data")
+
+
+def bundle_version() -> str:
+    """A digest of every bundled file: when the bundle changes, existing homes re-ingest it on next use."""
+    h = hashlib.sha256()
+    root = _bundle_root()
+    manifest = json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8"))
+    h.update(root.joinpath("manifest.json").read_bytes())
+    for entry in manifest["documents"]:
+        h.update(root.joinpath(entry["file"]).read_bytes())
+        exp = root.joinpath("expansions", f"{entry['doc_id']}.jsonl")
+        if exp.is_file():
+            h.update(exp.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load_expansions(doc: Document) -> None:
+    """Attach the hand-written plain-language keywords of a bundled document's clauses (document expansion)."""
+    exp = _bundle_root().joinpath("expansions", f"{doc.doc_id}.jsonl")
+    if not exp.is_file():
+        return
+    by_clause = {}
+    for line in exp.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            by_clause[str(row["clause"])] = [str(k) for k in row.get("keywords", [])]
+    for unit in doc.units:
+        unit.keywords = by_clause.get(unit.clause, [])
 
 
 @dataclass
@@ -81,8 +112,8 @@ def build_document(
     )
 
 
-def bundled_documents(max_mb: float = 20.0) -> list[Document]:
-    root = resources.files("corpus").joinpath("data")
+def bundled_documents(max_mb: float = 20.0, *, expansions: bool = True) -> list[Document]:
+    root = _bundle_root()
     manifest = json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8"))
     docs = []
     for entry in manifest["documents"]:
@@ -98,6 +129,8 @@ def bundled_documents(max_mb: float = 20.0) -> list[Document]:
                     max_mb=max_mb,
                 )
             )
+        if expansions:
+            load_expansions(docs[-1])
     return docs
 
 
@@ -152,18 +185,19 @@ class Corpus:
     def ensure_bundled(self) -> None:
         """First use: ingest the bundled corpus without any command (and again if the bundle changed)."""
         marker = self.root / "bundle.json"
-        if (
-            marker.exists()
-            and json.loads(marker.read_text())["version"] == BUNDLE_VERSION
-            and self.store.ids()
-        ):
+        version = bundle_version()
+
+        def current() -> bool:
+            return (
+                marker.exists()
+                and json.loads(marker.read_text())["version"] == version
+                and bool(self.store.ids())
+            )
+
+        if current():
             return
         with file_lock(self._lock_path):
-            if (
-                marker.exists()
-                and json.loads(marker.read_text())["version"] == BUNDLE_VERSION
-                and self.store.ids()
-            ):
+            if current():
                 return
             started = time.perf_counter()
             docs = bundled_documents(self.settings.max_file_mb)
@@ -171,7 +205,7 @@ class Corpus:
                 d for d in self.store.all() if not d.bundled and d.doc_id not in {b.doc_id for b in docs}
             ]
             self._reindex_locked(docs + others)
-            marker.write_text(json.dumps({"version": BUNDLE_VERSION}))
+            marker.write_text(json.dumps({"version": version}))
             log.info(
                 "bundled corpus ingested: %d documents in %.1fs", len(docs), time.perf_counter() - started
             )

@@ -35,6 +35,7 @@ class Unit:
     title: str
     text: str
     order: int = 0
+    keywords: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -57,3 +57,48 @@ def fresh_settings(tmp_path: Path, bundled_home: Path) -> Settings:
 @pytest.fixture()
 def empty_settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "empty-home")
+
+
+PG_URL = os.environ.get("FUQING_TEST_PG_URL", "postgresql://127.0.0.1:5432/test")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL at {PG_URL} is not reachable: {exc}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_settings(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Settings on a fresh database: SQLite under the home, or a private schema of the PostgreSQL `test` database."""
+    if request.param == "sqlite":
+        yield Settings(home=tmp_path / "home")
+        return
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    import uuid
+
+    import psycopg
+
+    schema = f"fq_test_{uuid.uuid4().hex[:12]}"
+    base = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    yield Settings(home=tmp_path / "home", database_url=f"{base}{sep}options=-csearch_path%3D{schema}")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture()
+def db(db_settings: Settings):  # type: ignore[no-untyped-def]
+    from fuqing.db import open_database
+
+    database = open_database(db_settings)
+    yield database
+    database.dispose()

@@ -1,0 +1,176 @@
+"""Users, roles and API tokens. Tokens are random, shown once and stored only as a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fuqing.errors import AuthError, Conflict, Forbidden, InputError, NotFound
+from fuqing.models import ApiToken, User
+from fuqing.timeutil import utcnow
+
+
+class Role(StrEnum):
+    fieldworker = "fieldworker"
+    staff = "staff"
+    researcher = "researcher"
+    admin = "admin"
+
+
+ROLE_NAMES = {
+    Role.fieldworker: "调查员",
+    Role.staff: "工作人员",
+    Role.researcher: "研究人员",
+    Role.admin: "管理员",
+}
+
+_FIELDWORKER = {"survey:read", "response:create", "upload:create", "upload:read_own", "corpus:read"}
+_STAFF = {
+    "survey:read",
+    "survey:create",
+    "response:read",
+    "upload:read_all",
+    "summary:read",
+    "report:read",
+    "review:write",
+    "corpus:read",
+}
+_RESEARCHER = _STAFF | {"eval:run", "eval:read", "export:deidentified", "model:train"}
+_ADMIN = (
+    _FIELDWORKER
+    | _RESEARCHER
+    | {"response:read_raw", "user:manage", "audit:read", "corpus:write", "demo:load"}
+)
+
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.fieldworker: frozenset(_FIELDWORKER),
+    Role.staff: frozenset(_STAFF),
+    Role.researcher: frozenset(_RESEARCHER),
+    Role.admin: frozenset(_ADMIN),
+}
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InputError(
+            f"未知角色 {value!r}。",
+            hint="角色只能是 fieldworker（调查员）、staff（工作人员）、researcher（研究人员）、admin（管理员）。",
+        ) from None
+
+
+def can(user: User, permission: str) -> bool:
+    return user.active and permission in PERMISSIONS.get(Role(user.role), frozenset())
+
+
+def require(user: User, permission: str) -> None:
+    if not can(user, permission):
+        raise Forbidden(
+            f"您的角色（{ROLE_NAMES.get(Role(user.role), user.role)}）没有这项权限（{permission}）。",
+            hint="如需此功能，请联系管理员调整角色。",
+        )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, 240_000)
+    return f"pbkdf2_sha256$240000${salt.hex()}${digest.hex()}"
+
+
+def _check_password(password: str, stored: str) -> bool:
+    try:
+        _algo, iterations, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations))
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"没有名为 {name} 的用户。", hint="用 `fuqing user add NAME --role ROLE` 创建。")
+    return user
+
+
+def add_user(
+    session: Session, name: str, role: str, *, password: str | None = None, display_name: str | None = None
+) -> User:
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise InputError("用户名不能为空，且不超过 80 字。", hint="例如 zhang-san 或 张三。")
+    r = parse_role(role)
+    if session.scalar(select(User).where(User.name == name)) is not None:
+        raise Conflict(
+            f"用户 {name} 已存在。", hint="换一个用户名，或用 `fuqing token create` 给已有用户发令牌。"
+        )
+    if password is not None and len(password) < 8:
+        raise InputError("密码至少 8 位。", hint="请设置更长的密码。")
+    user = User(
+        name=name,
+        role=r.value,
+        display_name=display_name,
+        password_hash=_hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, name: str, password: str) -> None:
+    if len(password) < 8:
+        raise InputError("密码至少 8 位。", hint="请设置更长的密码。")
+    get_user(session, name).password_hash = _hash_password(password)
+
+
+def create_token(session: Session, name: str, label: str | None = None) -> str:
+    """Create a token for user ``name``; the plain token is returned once and never stored."""
+    user = get_user(session, name)
+    token = "fq_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label))
+    session.flush()
+    return token
+
+
+def authenticate_token(session: Session, token: str | None) -> User:
+    if not token:
+        raise AuthError(
+            "需要登录：请求没有携带令牌。",
+            hint="在请求头加 Authorization: Bearer <令牌>，令牌用 `fuqing token create` 生成。",
+        )
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        raise AuthError("令牌无效或已被撤销。", hint="请向管理员重新申请令牌。")
+    return row.user
+
+
+def authenticate_password(session: Session, name: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if (
+        user is None
+        or not user.password_hash
+        or not user.active
+        or not _check_password(password, user.password_hash)
+    ):
+        raise AuthError("用户名或密码不正确。", hint="请重试，或请管理员重置密码。")
+    return user
+
+
+def revoke_tokens(session: Session, name: str) -> int:
+    user = get_user(session, name)
+    n = 0
+    for t in user.tokens:
+        if t.revoked_at is None:
+            t.revoked_at = utcnow()
+            n += 1
+    return n

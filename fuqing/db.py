@@ -1,0 +1,104 @@
+"""Database access: one engine per process, SQLite (WAL) under FUQING_HOME by default, PostgreSQL in production.
+
+The schema is owned by Alembic migrations (fuqing/migrations); ``open_database`` brings any database to the
+current revision before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fuqing.config import Settings
+from fuqing.errors import Unavailable
+
+
+def normalize_url(url: str) -> str:
+    """postgres:// and postgresql:// mean the psycopg 3 driver we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back on any error."""
+        s = self.sessions()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    with resources.as_file(resources.files("fuqing").joinpath("migrations")) as script_dir:
+        cfg.set_main_option("script_location", str(script_dir))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+def open_database(settings: Settings, *, run_migrations: bool = True) -> Database:
+    settings.ensure_home()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        if run_migrations:
+            migrate(engine)
+    except OperationalError as exc:
+        raise Unavailable(
+            f"无法连接数据库：{exc.orig}",
+            hint="请检查 FUQING_DATABASE_URL，或删除该设置使用内置 SQLite。",
+        ) from exc
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,508 @@
+"""Importing an export file: detect, map, validate, store in committed batches, flag, and report.
+
+One core used by the CLI and the HTTP API. Each batch is one transaction that also updates the upload's
+counters, so a crash leaves the committed batches correctly counted; uploading again resumes, because rows
+already stored are recognised by their source id and skipped as duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from fuqing.audit import record
+from fuqing.config import Settings
+from fuqing.db import Database
+from fuqing.errors import InputError
+from fuqing.models import Response, Upload, UploadError, User
+from fuqing.secret import install_key
+from fuqing.timeutil import utcnow
+from survey.detect import Layout, detect_layout
+from survey.mapping import ROLES, Mapping, guess_mapping, resolve_mapping
+from survey.rows import ParsedRow, RowParser, RowProblem, infer_types
+from survey.surveys import create_survey, get_survey, merge_questions
+from survey.tables import Table, check_file, open_table
+from survey.values import ValueProblem, parse_age, parse_datetime
+
+log = logging.getLogger(__name__)
+SAMPLE_ROWS = 200
+MAX_STORED_ERRORS = 5000
+REPEATED_IP_MIN = 5
+TOO_FAST_FLOOR_S = 20.0
+
+BatchHook = Callable[[Session, list[int]], None]
+
+
+@dataclass
+class Inspection:
+    """What the system understood of a file before storing anything: shown to the user to confirm."""
+
+    filename: str
+    container: str
+    encoding: str | None
+    source: str
+    label: str
+    headers: list[str]
+    questions: list[dict[str, Any]]
+    mapping: dict[str, str]
+    mapping_labels: dict[str, str]
+    warnings: list[str]
+    table: Table = field(repr=False)
+    layout: Layout = field(repr=False)
+    sample: list[list[str]] = field(repr=False, default_factory=list)
+    resolved: Mapping | None = field(repr=False, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "format": self.label,
+            "source": self.source,
+            "container": self.container,
+            "encoding": self.encoding,
+            "questions": self.questions,
+            "mapping": self.mapping,
+            "mapping_labels": self.mapping_labels,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class UploadReport:
+    upload_id: int
+    survey_id: int
+    survey_title: str
+    filename: str
+    format: str
+    encoding: str | None
+    status: str
+    rows_total: int = 0
+    rows_ok: int = 0
+    rows_failed: int = 0
+    rows_duplicate: int = 0
+    rows_flagged: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    message: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        return (
+            self.status == "completed"
+            and self.rows_ok > 0
+            or self.status == "completed"
+            and self.rows_duplicate > 0
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def _describe(layout: Layout, key: str) -> str:
+    if key.startswith("@"):
+        return key[1:]
+    for q in layout.questions:
+        if q.key == key:
+            return q.columns[0] if len(q.columns) == 1 else q.text
+    return key
+
+
+def inspect_file(
+    path: Path,
+    *,
+    mapping_override: dict[str, Any] | None = None,
+    max_mb: float = 50.0,
+    encoding: str | None = None,
+) -> Inspection:
+    check_file(path, max_mb)
+    table = open_table(path, encoding=encoding)
+    sample = list(itertools.islice(table.rows, SAMPLE_ROWS))
+    if not sample:
+        raise InputError(
+            f"文件 {Path(path).name} 只有表头，没有数据行。", hint="请确认导出时选择了全部答卷。"
+        )
+    table.rows = itertools.chain(sample, table.rows)
+    layout = detect_layout(table.headers)
+    idx = {h: i for i, h in enumerate(table.headers)}
+    samples = {
+        q.key: [row[idx[q.columns[0]]] if idx[q.columns[0]] < len(row) else "" for row in sample]
+        for q in layout.questions
+        if q.columns
+    }
+    infer_types(layout, samples)
+    guessed = guess_mapping(layout, samples)
+    resolved = resolve_mapping(layout, guessed, mapping_override, "mapping")
+    warnings = list(table.warnings)
+    warnings += _drop_unparseable_roles(layout, resolved, samples, table.headers, sample)
+    if "needs_text" not in resolved.roles:
+        warnings.append(
+            "没有识别出“需求开放题”（如“您目前最需要妇联提供哪些帮助”）；可用 --mapping 指定 needs_text 对应的列。"
+        )
+    return Inspection(
+        filename=Path(path).name,
+        container=table.container,
+        encoding=table.encoding,
+        source=layout.source,
+        label=layout.label,
+        headers=table.headers,
+        questions=[q.to_dict() for q in layout.questions],
+        mapping=resolved.to_dict(),
+        mapping_labels={ROLES[r]: _describe(layout, k) for r, k in resolved.roles.items()},
+        warnings=warnings,
+        table=table,
+        layout=layout,
+        sample=sample,
+        resolved=resolved,
+    )
+
+
+def _drop_unparseable_roles(
+    layout: Layout,
+    mapping: Mapping,
+    samples: dict[str, list[str]],
+    headers: list[str],
+    sample: list[list[str]],
+) -> list[str]:
+    """A guessed age or date column whose sample mostly fails to parse is the wrong column (or option codes).
+
+    Dropping it with one file-level warning beats one warning per row; an explicit mapping is kept as given.
+    """
+    checks = {"age": parse_age, "collected_at": parse_datetime}
+    warnings = []
+    idx = {h: i for i, h in enumerate(headers)}
+    for role, fn in checks.items():
+        key = mapping.roles.get(role)
+        if key is None or role in mapping.explicit:
+            continue
+        if key.startswith("@"):
+            values = [r[idx[key[1:]]] for r in sample if idx[key[1:]] < len(r)]
+        else:
+            values = samples.get(key, [])
+        values = [v for v in values if v.strip() and v.strip() not in ("(跳过)", "(空)")]
+        if not values:
+            continue
+        bad = 0
+        for v in values:
+            try:
+                fn(v)
+            except ValueProblem:
+                bad += 1
+        if len(values) >= 5 and bad > len(values) / 2:
+            mapping.roles.pop(role)
+            warnings.append(
+                f"“{_describe(layout, key)}”列的值大多不是{ROLES[role]}（例如“{values[0][:20]}”），未作为{ROLES[role]}使用；"
+                "问卷星“按选项序号”导出只有选项编号，建议改用“按选项文本”导出，或用 --mapping 指定。"
+            )
+    return warnings
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _rows(table: Table) -> Iterator[tuple[int, list[str]]]:
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    yield from enumerate(table.rows, start=2)
+
+
+class _Importer:
+    def __init__(self, db: Database, settings: Settings, inspection: Inspection, user: User | None):
+        self.db = db
+        self.insp = inspection
+        self.user = user
+        self.parser = RowParser(
+            inspection.headers,
+            inspection.layout,
+            inspection.resolved,  # type: ignore[arg-type]
+            ip_key=install_key(settings),
+            default_fieldworker=user.name if user is not None and user.role == "fieldworker" else None,
+        )
+        self.seen: set[str] = set()
+        self.durations: list[tuple[int, float]] = []
+        self.ip_counts: Counter[str] = Counter()
+        self.errors: list[RowProblem] = []
+        self.error_count = 0
+
+    def note(self, problems: list[RowProblem]) -> None:
+        for p in problems:
+            if p.kind == "error":
+                self.error_count += 1
+            self.errors.append(p)
+
+
+def _store_problems(session: Session, upload_id: int, problems: list[RowProblem], already: int) -> int:
+    room = max(0, MAX_STORED_ERRORS - already)
+    rows = [
+        {"upload_id": upload_id, "row": p.row, "column": p.column, "kind": p.kind, "reason": p.reason}
+        for p in problems[:room]
+    ]
+    if rows:
+        session.execute(insert(UploadError), rows)
+    return len(rows)
+
+
+def import_file(
+    db: Database,
+    settings: Settings,
+    path: Path,
+    *,
+    survey_id: int | None = None,
+    new_survey_title: str | None = None,
+    mapping_override: dict[str, Any] | None = None,
+    strict: bool = False,
+    user: User | None = None,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+    on_batch: BatchHook | None = None,
+    display_name: str | None = None,
+) -> UploadReport:
+    path = Path(path)
+    if (survey_id is None) == (new_survey_title is None):
+        raise InputError(
+            "请指定导入到哪个调查：--survey ID 或 --new-survey 标题（二选一）。",
+            hint="用 `fuqing survey list` 查看已有调查。",
+        )
+    insp = inspect_file(path, mapping_override=mapping_override, max_mb=settings.max_upload_mb)
+    filename = display_name or path.name
+    digest = _sha256(path)
+    with db.session() as s:
+        if survey_id is not None:
+            survey = get_survey(s, survey_id)
+        else:
+            survey = create_survey(s, new_survey_title or "", user=user)
+        merge_questions(survey, insp.questions, insp.mapping.get("needs_text"))
+        upload = Upload(
+            survey_id=survey.id,
+            filename=filename[:255],
+            sha256=digest,
+            size_bytes=path.stat().st_size,
+            fmt=insp.label,
+            encoding=insp.encoding,
+            mapping=insp.mapping,
+            strict=strict,
+            uploader_id=user.id if user else None,
+            status="running",
+        )
+        s.add(upload)
+        s.flush()
+        record(s, user or "cli", "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
+        upload_id, sid, title = upload.id, survey.id, survey.title
+
+    imp = _Importer(db, settings, insp, user)
+    report = UploadReport(
+        upload_id,
+        sid,
+        title,
+        filename,
+        insp.label,
+        insp.encoding,
+        "running",
+        mapping=insp.mapping_labels,
+        warnings=insp.warnings,
+    )
+    try:
+        if strict:
+            return _strict_import(
+                db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch
+            )
+        _run_batches(db, imp, report, _rows(insp.table), batch_size, progress, on_batch)
+    except Exception as exc:
+        _mark_failed(db, report, exc)
+        raise
+    return _finish(db, imp, report)
+
+
+def _strict_import(db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch):  # type: ignore[no-untyped-def]
+    """Validate every row first; store nothing unless all are valid."""
+    problems: list[RowProblem] = []
+    total = 0
+    for n, row in _rows(imp.insp.table):
+        total += 1
+        parsed = imp.parser.parse(n, row)
+        problems.extend(p for p in parsed.problems if p.kind == "error")
+    if problems:
+        with db.session() as s:
+            _store_problems(s, report.upload_id, problems, 0)
+            up = s.get(Upload, report.upload_id)
+            up.status, up.rows_total, up.rows_failed, up.finished_at = (
+                "refused",
+                total,
+                len({p.row for p in problems}),
+                utcnow(),
+            )
+            up.message = f"严格模式：{len(problems)} 处错误，未写入任何数据。"
+        report.status, report.rows_total, report.rows_failed = (
+            "refused",
+            total,
+            len({p.row for p in problems}),
+        )
+        report.errors = [p.__dict__ for p in problems[:200]]
+        report.message = f"严格模式：有 {len(problems)} 处错误，没有写入任何数据。请修正后重新上传。"
+        return report
+    fresh = inspect_file(path, mapping_override=mapping_override, max_mb=settings.max_upload_mb)
+    _run_batches(db, imp, report, _rows(fresh.table), batch_size, progress, on_batch)
+    return _finish(db, imp, report)
+
+
+def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
+    done = 0
+    stored_errors = 0
+    while True:
+        chunk = list(itertools.islice(rows, batch_size))
+        if not chunk:
+            break
+        parsed: list[ParsedRow] = [imp.parser.parse(n, row) for n, row in chunk]
+        candidates = []
+        problems: list[RowProblem] = []
+        failed = 0
+        duplicates = 0
+        for p in parsed:
+            problems.extend(p.problems)
+            if p.record is None:
+                failed += 1
+                continue
+            sid = p.record["source_id"]
+            if sid in imp.seen:
+                duplicates += 1
+                continue
+            imp.seen.add(sid)
+            candidates.append(p)
+        with db.session() as s:
+            ids = [c.record["source_id"] for c in candidates]
+            existing = (
+                set(
+                    s.scalars(
+                        select(Response.source_id).where(
+                            Response.survey_id == report.survey_id, Response.source_id.in_(ids)
+                        )
+                    )
+                )
+                if ids
+                else set()
+            )
+            new = [c for c in candidates if c.record["source_id"] not in existing]
+            duplicates += len(candidates) - len(new)
+            values = [
+                {
+                    **c.record,
+                    "survey_id": report.survey_id,
+                    "upload_id": report.upload_id,
+                    "created_by": imp.user.id if imp.user else None,
+                }
+                for c in new
+            ]
+            new_ids: list[int] = []
+            if values:
+                new_ids = list(s.scalars(insert(Response).returning(Response.id), values))
+            for c, rid in zip(new, new_ids, strict=True):
+                if c.record.get("duration_s") is not None:
+                    imp.durations.append((rid, c.record["duration_s"]))
+                if c.ip:
+                    imp.ip_counts[c.ip] += 1
+            if on_batch is not None and new_ids:
+                on_batch(s, new_ids)
+            stored_errors += _store_problems(s, report.upload_id, problems, stored_errors)
+            flagged = sum(1 for c in new if c.record["flag_straight_lining"] or c.record["flag_all_skipped"])
+            s.execute(
+                update(Upload)
+                .where(Upload.id == report.upload_id)
+                .values(
+                    rows_total=Upload.rows_total + len(chunk),
+                    rows_ok=Upload.rows_ok + len(new),
+                    rows_failed=Upload.rows_failed + failed,
+                    rows_duplicate=Upload.rows_duplicate + duplicates,
+                    rows_flagged=Upload.rows_flagged + flagged,
+                )
+            )
+        report.rows_total += len(chunk)
+        report.rows_ok += len(new)
+        report.rows_failed += failed
+        report.rows_duplicate += duplicates
+        imp.note(problems)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+
+
+def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:
+    """Flags that need the whole upload (implausibly fast, same IP many times), then the final status."""
+    fast_ids: list[int] = []
+    if imp.durations:
+        median = statistics.median(d for _, d in imp.durations)
+        threshold = max(TOO_FAST_FLOOR_S, median / 3) if len(imp.durations) >= 5 else TOO_FAST_FLOOR_S
+        fast_ids = [rid for rid, d in imp.durations if d < threshold]
+    repeated = [ip for ip, n in imp.ip_counts.items() if n >= REPEATED_IP_MIN]
+    with db.session() as s:
+        for start in range(0, len(fast_ids), 1000):
+            s.execute(
+                update(Response)
+                .where(Response.id.in_(fast_ids[start : start + 1000]))
+                .values(flag_too_fast=True)
+            )
+        if repeated:
+            s.execute(
+                update(Response)
+                .where(Response.upload_id == report.upload_id, Response.ip_hash.in_(repeated))
+                .values(flag_repeated_ip=True)
+            )
+        flagged = (
+            s.query(Response)
+            .filter(
+                Response.upload_id == report.upload_id,
+                Response.flag_too_fast
+                | Response.flag_repeated_ip
+                | Response.flag_straight_lining
+                | Response.flag_all_skipped,
+            )
+            .count()
+        )
+        up = s.get(Upload, report.upload_id)
+        up.rows_flagged = flagged
+        up.status = "completed"
+        up.finished_at = utcnow()
+        stored_nothing = report.rows_ok == 0 and report.rows_duplicate == 0
+        up.message = "没有一行可以写入。" if stored_nothing else None
+        record(
+            s,
+            imp.user or "cli",
+            "upload.finish",
+            "upload",
+            report.upload_id,
+            ok=report.rows_ok,
+            failed=report.rows_failed,
+            duplicate=report.rows_duplicate,
+        )
+    report.rows_flagged = flagged
+    report.status = "completed"
+    report.errors = [p.__dict__ for p in imp.errors[:200]]
+    if report.rows_ok == 0 and report.rows_duplicate == 0:
+        report.message = "没有一行可以写入：请查看行错误，修正后重新上传。"
+    elif report.rows_ok == 0:
+        report.message = f"全部 {report.rows_duplicate} 行此前已导入过，本次没有新数据。"
+    return report
+
+
+def _mark_failed(db: Database, report: UploadReport, exc: BaseException) -> None:
+    try:
+        with db.session() as s:
+            up = s.get(Upload, report.upload_id)
+            if up is not None:
+                up.status = "failed"
+                up.finished_at = utcnow()
+                up.message = f"导入中断：{type(exc).__name__}。已提交的批次保留，重新上传同一文件即可续传。"
+    except Exception:
+        log.exception("could not mark upload %s as failed", report.upload_id)

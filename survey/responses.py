@@ -1,0 +1,137 @@
+"""Single responses: submitted one at a time from a form, and read back in the form a role may see."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fuqing.audit import record
+from fuqing.errors import InputError
+from fuqing.models import Response, User
+from nlp.redact import redact, redact_value
+from survey.surveys import get_survey
+from survey.tables import MAX_CELL_CHARS
+from survey.values import ValueProblem, age_band, normalize_marital, parse_age
+
+FIELDS = ("county", "township", "village", "marital_status", "channel", "fieldworker")
+
+
+def submit_response(
+    session: Session, survey_id: int, data: dict[str, Any], user: User | None
+) -> tuple[Response, bool]:
+    """Store one response; with a ``source_id`` already stored for the survey, return that one (created=False)."""
+    survey = get_survey(session, survey_id)
+    text = data.get("text")
+    if text is not None and not isinstance(text, str):
+        raise InputError("text 应为字符串。", hint="把开放题的回答放在 text 字段中。")
+    if text and len(text) > MAX_CELL_CHARS:
+        raise InputError(f"text 过长（{len(text)} 字，上限 {MAX_CELL_CHARS} 字）。", hint="请精简后再提交。")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise InputError("answers 应为“题号: 回答”的对象。", hint='例如 {"q1": "金寨县"}')
+    try:
+        age = parse_age(str(data["age"])) if data.get("age") not in (None, "") else None
+    except ValueProblem as exc:
+        raise InputError(f"字段 age：{exc}。", hint="年龄请填数字。") from exc
+    collected_at = data.get("collected_at")
+    if collected_at is not None and not isinstance(collected_at, datetime):
+        raise InputError("collected_at 应为日期时间。", hint="例如 2025-06-14T10:00:00+08:00")
+    source_id = data.get("source_id")
+    if source_id:
+        existing = session.scalar(
+            select(Response).where(Response.survey_id == survey.id, Response.source_id == str(source_id))
+        )
+        if existing is not None:
+            return existing, False
+    else:
+        payload = json.dumps(
+            {k: data.get(k) for k in ("text", "answers", *FIELDS)},
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
+        source_id = (
+            "api:"
+            + hashlib.sha256(f"{payload}|{user.id if user else ''}|{collected_at}".encode()).hexdigest()[:32]
+        )
+    red = redact(text) if text else None
+    values = {
+        f: (str(data[f]).strip()[:80] or None) if data.get(f) not in (None, "") else None for f in FIELDS
+    }
+    resp = Response(
+        survey_id=survey.id,
+        source_id=str(source_id)[:120],
+        age=age,
+        age_band=age_band(age),
+        collected_at=collected_at,
+        answers=answers,
+        text_raw=text or None,
+        text_redacted=red.text if red else None,
+        redactions=red.counts if red else {},
+        created_by=user.id if user else None,
+        flag_all_skipped=not text and not answers,
+        **{**values, "marital_status": normalize_marital(values["marital_status"] or "")},
+    )
+    if resp.fieldworker is None and user is not None and user.role == "fieldworker":
+        resp.fieldworker = user.name
+    try:
+        with session.begin_nested():
+            session.add(resp)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalar(
+            select(Response).where(Response.survey_id == survey.id, Response.source_id == str(source_id))
+        )
+        if existing is None:
+            raise
+        return existing, False
+    record(session, user or "cli", "response.create", "response", resp.id, survey_id=survey.id)
+    return resp, True
+
+
+def response_view(resp: Response, *, raw: bool) -> dict[str, Any]:
+    """What a person sees of a response: the redacted form unless they may read raw data (admins)."""
+    out: dict[str, Any] = {
+        "id": resp.id,
+        "survey_id": resp.survey_id,
+        "source_id": resp.source_id,
+        "county": resp.county,
+        "township": resp.township,
+        "village": resp.village,
+        "age": resp.age,
+        "age_band": resp.age_band,
+        "marital_status": resp.marital_status,
+        "channel": resp.channel,
+        "fieldworker": resp.fieldworker,
+        "collected_at": resp.collected_at,
+        "text": resp.text_raw if raw else resp.text_redacted,
+        "answers": resp.answers if raw else redact_value(resp.answers),
+        "redactions": resp.redactions,
+        "flags": [
+            f
+            for f in ("too_fast", "straight_lining", "repeated_ip", "all_skipped")
+            if getattr(resp, f"flag_{f}")
+        ],
+    }
+    return out
+
+
+def list_responses(
+    session: Session, survey_id: int | None, *, limit: int = 50, offset: int = 0, raw: bool = False
+) -> dict[str, Any]:
+    if not 1 <= limit <= 500:
+        raise InputError(f"limit 应在 1 到 500 之间，收到 {limit}。", hint="分页读取：limit + offset。")
+    q = select(Response).order_by(Response.id)
+    count_q = select(func.count()).select_from(Response)
+    if survey_id is not None:
+        get_survey(session, survey_id)
+        q = q.where(Response.survey_id == survey_id)
+        count_q = count_q.where(Response.survey_id == survey_id)
+    rows = session.scalars(q.limit(limit).offset(offset)).all()
+    return {"total": session.scalar(count_q), "items": [response_view(r, raw=raw) for r in rows]}

@@ -1,0 +1,220 @@
+"""Turning one raw row of an export into a response record, or into row-level errors that name the column."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp.redact import redact
+from survey.detect import Layout, Question
+from survey.mapping import Mapping
+from survey.tables import MAX_CELL_CHARS
+from survey.values import (
+    SKIPPED,
+    ValueProblem,
+    age_band,
+    answer_text,
+    normalize_marital,
+    parse_age,
+    parse_answer,
+    parse_datetime,
+    parse_duration,
+)
+
+DEFAULT_CHANNEL = {"wjx": "问卷星", "kobo": "KoboToolbox", "odk": "ODK"}
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str | None
+    reason: str
+    kind: str = "error"
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    record: dict[str, Any] | None
+    problems: list[RowProblem] = field(default_factory=list)
+    ip: str | None = None
+
+
+def infer_types(layout: Layout, samples: dict[str, list[str]]) -> None:
+    """Single-column questions get a type from their sampled values (┋ multi, → ranking, numbers, few options)."""
+    for q in layout.questions:
+        if q.type != "text" or len(q.columns) != 1:
+            continue
+        values = [
+            v.strip() for v in samples.get(q.key, []) if v.strip() and v.strip() not in ("(跳过)", "(空)")
+        ]
+        if not values:
+            continue
+        if any("┋" in v for v in values):
+            q.type = "multiple"
+        elif sum("→" in v for v in values) >= max(1, len(values) // 2):
+            q.type = "ranking"
+        elif all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values):
+            q.type = "number"
+        elif (
+            len(values) >= 10 and len(set(values)) <= max(3, len(values) // 3) and max(map(len, values)) <= 30
+        ):
+            q.type = "single"
+
+
+class RowParser:
+    def __init__(
+        self,
+        headers: list[str],
+        layout: Layout,
+        mapping: Mapping,
+        *,
+        ip_key: bytes,
+        default_fieldworker: str | None,
+    ):
+        self.layout = layout
+        self.mapping = mapping
+        self.index = {h: i for i, h in enumerate(headers)}
+        self.headers = headers
+        self.ip_key = ip_key
+        self.default_fieldworker = default_fieldworker
+        self.questions = {q.key: q for q in layout.questions}
+        self.role_of_question = {v: k for k, v in mapping.roles.items()}
+        self.pii_questions = {mapping.roles[r] for r in ("name", "phone") if r in mapping.roles}
+
+    def _cell(self, row: list[str], header: str) -> str:
+        i = self.index.get(header)
+        return row[i] if i is not None and i < len(row) else ""
+
+    def _role_value(self, row: list[str], role: str) -> tuple[str, str | None]:
+        """The raw text of a mapped role and the column it came from."""
+        target = self.mapping.roles.get(role)
+        if target is None:
+            return "", None
+        if target.startswith("@"):
+            header = target[1:]
+            return self._cell(row, header).strip(), header
+        q = self.questions.get(target)
+        if q is None or not q.columns:
+            return "", None
+        return answer_text(parse_answer(self._cell(row, q.columns[0]))), q.columns[0]
+
+    def _answer(self, q: Question, row: list[str]) -> Any:
+        if q.type == "multiple" and q.options and len(q.columns) == len(q.options):
+            chosen = []
+            any_value = False
+            for col, opt in zip(q.columns, q.options, strict=True):
+                v = self._cell(row, col).strip()
+                if v in ("(跳过)", "（跳过）"):
+                    return SKIPPED
+                if v:
+                    any_value = True
+                if v not in ("", "0", "(空)"):
+                    chosen.append(opt if v == "1" else {"option": opt, "text": v})
+            return chosen if any_value else None
+        if q.type == "matrix":
+            out = {}
+            for col, sub in zip(q.columns, q.subitems, strict=False):
+                out[sub] = parse_answer(self._cell(row, col))
+            return (
+                out
+                if any(v not in (None, SKIPPED) for v in out.values())
+                else (SKIPPED if any(v == SKIPPED for v in out.values()) else None)
+            )
+        value = parse_answer(self._cell(row, q.columns[0]))
+        if q.type == "multiple" and isinstance(value, str) and self.layout.source in ("kobo", "odk"):
+            return value.split()
+        return value
+
+    def parse(self, row_no: int, row: list[str]) -> ParsedRow:
+        problems: list[RowProblem] = []
+        for h, cell in zip(self.headers, row, strict=False):
+            if len(cell) > MAX_CELL_CHARS:
+                problems.append(
+                    RowProblem(row_no, h, f"单元格内容过长（{len(cell)} 字，上限 {MAX_CELL_CHARS} 字）")
+                )
+        if problems:
+            return ParsedRow(row_no, None, problems)
+
+        answers: dict[str, Any] = {}
+        answered = skipped = 0
+        straight = False
+        for q in self.layout.questions:
+            value = self._answer(q, row)
+            if value == SKIPPED:
+                skipped += 1
+                continue
+            if value is None:
+                continue
+            answered += 1
+            answers[q.key] = value
+            if q.type == "matrix" and isinstance(value, dict) and len(value) >= 4:
+                filled = [str(v) for v in value.values() if v not in (None, SKIPPED)]
+                straight = straight or (len(filled) >= 4 and len(set(filled)) == 1)
+
+        def parsed(role: str, fn: Any, kind: str) -> Any:
+            raw, col = self._role_value(row, role)
+            if not raw:
+                return None
+            try:
+                return fn(raw)
+            except ValueProblem as exc:
+                suffix = "，该行未导入" if kind == "error" else "，已留空"
+                problems.append(RowProblem(row_no, col, str(exc) + suffix, kind))
+                return None
+
+        # A wrong date would put the answer in the wrong month of every trend: the row is refused.
+        # A wrong age only loses the age band: the row is kept and the field left empty.
+        collected_at = parsed("collected_at", parse_datetime, "error")
+        age = parsed("age", parse_age, "warning")
+        duration = None
+        if "duration" in self.layout.meta:
+            try:
+                duration = parse_duration(self._cell(row, self.layout.meta["duration"]))
+            except ValueProblem as exc:
+                problems.append(RowProblem(row_no, self.layout.meta["duration"], str(exc), "warning"))
+        if any(p.kind == "error" for p in problems):
+            return ParsedRow(row_no, None, problems)
+
+        source_id, _ = self._role_value(row, "source_id")
+        if not source_id:
+            source_id = "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
+        text_raw, _ = self._role_value(row, "needs_text")
+        red = redact(text_raw) if text_raw else None
+        ip_raw = (
+            self._cell(row, self.layout.meta["ip"]).split("(")[0].strip() if "ip" in self.layout.meta else ""
+        )
+        ip_hash = (
+            hashlib.blake2b(ip_raw.encode(), key=self.ip_key, digest_size=8).hexdigest() if ip_raw else None
+        )
+        channel, _ = self._role_value(row, "channel")
+        fieldworker, _ = self._role_value(row, "fieldworker")
+        county, _ = self._role_value(row, "county")
+        township, _ = self._role_value(row, "township")
+        village, _ = self._role_value(row, "village")
+        marital, _ = self._role_value(row, "marital_status")
+        record = {
+            "source_id": source_id[:120],
+            "county": county[:60] or None,
+            "township": township[:60] or None,
+            "village": village[:60] or None,
+            "age": age,
+            "age_band": age_band(age),
+            "marital_status": normalize_marital(marital),
+            "channel": (channel or DEFAULT_CHANNEL.get(self.layout.source) or "")[:40] or None,
+            "fieldworker": (fieldworker or self.default_fieldworker or "")[:80] or None,
+            "collected_at": collected_at,
+            "duration_s": duration,
+            "ip_hash": ip_hash,
+            "answers": answers,
+            "text_raw": text_raw or None,
+            "text_redacted": red.text if red else None,
+            "redactions": red.counts if red else {},
+            "flag_straight_lining": straight,
+            "flag_all_skipped": answered == 0,
+        }
+        if answered == 0:
+            problems.append(RowProblem(row_no, None, "所有题目都被跳过或为空，已标记", "flag"))
+        return ParsedRow(row_no, record, problems, ip_hash)
