@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -12,12 +13,19 @@ from fuqing.db import Database
 from fuqing.models import User
 
 
-def get_db(request: Request) -> Database:
+def database_of(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
+async def get_db(request: Request) -> Database:
+    """Async so that FastAPI does not send this trivial lookup through the thread pool."""
+    return database_of(request)
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with get_db(request).session() as s:
+    """A read session. Writes open ``db.session(write=True)`` in the route body, so that the SQLite write lock
+    is taken and released on one thread (FastAPI may finish a generator dependency on another thread)."""
+    with database_of(request).session() as s:
         yield s
 
 
@@ -28,26 +36,28 @@ def _token(request: Request) -> str | None:
     return request.cookies.get("fuqing_token")
 
 
-def current_user(request: Request, session: Session = Depends(get_session)) -> User:
-    user = authenticate_token(session, _token(request))
+async def current_user(request: Request) -> User:
+    """Authenticate on the event loop: one indexed lookup, cheaper than a hop to the thread pool and back."""
+    with database_of(request).session() as session:
+        user = authenticate_token(session, _token(request))
     request.state.user = user
     return user
 
 
-def needs(permission: str) -> Callable[..., User]:
+def needs(permission: str) -> Callable[..., Any]:
     """A dependency that authenticates and checks one permission (401 without a valid token, 403 without the role)."""
 
-    def _check(user: User = Depends(current_user)) -> User:
+    async def _check(user: User = Depends(current_user)) -> User:
         require(user, permission)
         return user
 
     return _check
 
 
-def needs_any(*permissions: str) -> Callable[..., User]:
+def needs_any(*permissions: str) -> Callable[..., Any]:
     """Like :func:`needs`, satisfied by any one of the permissions (own uploads, or all uploads)."""
 
-    def _check(user: User = Depends(current_user)) -> User:
+    async def _check(user: User = Depends(current_user)) -> User:
         if not any(can(user, p) for p in permissions):
             require(user, permissions[0])
         return user

@@ -1,4 +1,6 @@
-"""Hybrid retrieval: BM25 over jieba tokens and dense vectors in Chroma, fused by reciprocal rank."""
+"""Hybrid retrieval: BM25 over jieba tokens, BM25 over character bigrams and dense vectors in Chroma,
+fused by reciprocal rank. Each index text carries the clause's plain-language keywords where the bundle has them.
+"""
 
 from __future__ import annotations
 
@@ -88,6 +90,12 @@ def unit_text_for_embedding(doc: Document, unit: Unit) -> str:
     return unit_index_text(unit)
 
 
+def char_bigrams(text: str) -> list[str]:
+    """Character bigrams: robust to typos, homophones and words the segmenter splits differently."""
+    norm = normalize_for_features(text).replace(" ", "")
+    return [norm[i : i + 2] for i in range(len(norm) - 1)]
+
+
 def rrf(rankings: Iterable[list[int]], k: int = RRF_K) -> dict[int, float]:
     fused: dict[int, float] = {}
     for ranking in rankings:
@@ -105,18 +113,27 @@ class HybridIndex:
         self.position = {f"{d.doc_id}#{u.clause}@{d.rev}": i for i, (d, u) in enumerate(self.entries)}
         self.doc_of = np.array([d.doc_id for d, _ in self.entries], dtype=object)
         self.bm25 = BM25().fit([unit_tokens(d, u) for d, u in self.entries]) if self.entries else None
+        self.bm25_chars = BM25().fit([char_bigrams(unit_index_text(u)) for _, u in self.entries]) if self.entries else None
         self.vectors = vectors
 
-    def _bm25_rank(self, query: str, mask: np.ndarray | None) -> list[int]:
-        if self.bm25 is None:
-            return []
-        scores = self.bm25.scores(query_tokens(query))
+    @staticmethod
+    def _top(scores: np.ndarray, mask: np.ndarray | None) -> list[int]:
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         n = min(CANDIDATES, len(scores))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [int(i) for i in top if scores[i] > 0]
+
+    def _bm25_rank(self, query: str, mask: np.ndarray | None) -> list[int]:
+        if self.bm25 is None:
+            return []
+        return self._top(self.bm25.scores(query_tokens(query)), mask)
+
+    def _chars_rank(self, query: str, mask: np.ndarray | None) -> list[int]:
+        if self.bm25_chars is None:
+            return []
+        return self._top(self.bm25_chars.scores(char_bigrams(query)), mask)
 
     def _dense_rank(self, query: str, doc_ids: list[str] | None) -> list[int]:
         if not self.entries:
@@ -141,6 +158,8 @@ class HybridIndex:
         rankings = []
         if method in ("hybrid", "bm25"):
             rankings.append(self._bm25_rank(query, mask))
+        if method == "hybrid":
+            rankings.append(self._chars_rank(query, mask))
         if method in ("hybrid", "dense"):
             rankings.append(self._dense_rank(query, doc_ids))
         fused = rrf(rankings)

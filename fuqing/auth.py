@@ -8,7 +8,7 @@ import secrets
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fuqing.errors import AuthError, Conflict, Forbidden, InputError, NotFound
 from fuqing.models import ApiToken, User
@@ -148,7 +148,11 @@ def authenticate_token(session: Session, token: str | None) -> User:
             "需要登录：请求没有携带令牌。",
             hint="在请求头加 Authorization: Bearer <令牌>，令牌用 `fuqing token create` 生成。",
         )
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+    row = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(token.strip()))
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         raise AuthError("令牌无效或已被撤销。", hint="请向管理员重新申请令牌。")
     return row.user

@@ -7,8 +7,9 @@ current revision before it is used.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import threading
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -56,23 +57,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back on any error."""
-        s = self.sessions()
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-        finally:
-            s.close()
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back on any error.
+
+        SQLite has one writer at a time; when threads of one process contend, its busy handler sleeps with
+        back-off and latency explodes. Writers in this process therefore queue on a lock instead.
+        """
+        lock = self.write_lock if write and self.dialect == "sqlite" else nullcontext()
+        with lock:
+            s = self.sessions()
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+            finally:
+                s.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -81,8 +81,17 @@ class RowParser:
         self.ip_key = ip_key
         self.default_fieldworker = default_fieldworker
         self.questions = {q.key: q for q in layout.questions}
-        self.role_of_question = {v: k for k, v in mapping.roles.items()}
-        self.pii_questions = {mapping.roles[r] for r in ("name", "phone") if r in mapping.roles}
+        self.role_columns = {role: self._locate(target) for role, target in mapping.roles.items()}
+
+    def _locate(self, target: str) -> tuple[int, str, bool] | None:
+        """Column index and header of a mapped role, and whether its cells use 问卷星 answer notation."""
+        if target.startswith("@"):
+            header = target[1:]
+            return (self.index[header], header, False) if header in self.index else None
+        q = self.questions.get(target)
+        if q is None or not q.columns or q.columns[0] not in self.index:
+            return None
+        return self.index[q.columns[0]], q.columns[0], True
 
     def _cell(self, row: list[str], header: str) -> str:
         i = self.index.get(header)
@@ -90,16 +99,14 @@ class RowParser:
 
     def _role_value(self, row: list[str], role: str) -> tuple[str, str | None]:
         """The raw text of a mapped role and the column it came from."""
-        target = self.mapping.roles.get(role)
-        if target is None:
+        located = self.role_columns.get(role)
+        if located is None:
             return "", None
-        if target.startswith("@"):
-            header = target[1:]
-            return self._cell(row, header).strip(), header
-        q = self.questions.get(target)
-        if q is None or not q.columns:
-            return "", None
-        return answer_text(parse_answer(self._cell(row, q.columns[0]))), q.columns[0]
+        i, header, notation = located
+        cell = row[i] if i < len(row) else ""
+        if not notation:
+            return cell.strip(), header
+        return answer_text(parse_answer(cell)), header
 
     def _answer(self, q: Question, row: list[str]) -> Any:
         if q.type == "multiple" and q.options and len(q.columns) == len(q.options):

@@ -12,6 +12,7 @@ SKIPPED = "(跳过)"
 EMPTY_MARKERS = {"(空)", "（空）", "(空白)", "-", "—", "N/A", "n/a", "NA", "null", "None"}
 SKIP_MARKERS = {"(跳过)", "（跳过）"}
 _FILL_IN = re.compile(r"^(.*?)〖(.*)〗$", re.S)
+_FAST_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _DATE_FORMATS = [
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
@@ -46,7 +47,13 @@ def parse_datetime(cell: str) -> datetime | None:
     if not c:
         return None
     dt: datetime | None = None
-    if re.fullmatch(r"\d{5}(\.\d+)?", c):  # an Excel serial date that lost its format
+    if m := _FAST_DATE.fullmatch(c):  # the common 问卷星/ISO shapes without strptime's overhead
+        y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
+        try:
+            dt = datetime(y, mo, d, hh, mm, ss)
+        except ValueError:
+            raise ValueProblem(f"日期“{c[:40]}”不存在（月或日超出范围）") from None
+    if dt is None and re.fullmatch(r"\d{5}(\.\d+)?", c):  # an Excel serial date that lost its format
         dt = datetime(1899, 12, 30) + timedelta(days=float(c))
     if dt is None:
         try:
@@ -137,13 +144,18 @@ def normalize_marital(cell: str) -> str | None:
     return c[:20]
 
 
+_SPECIAL = re.compile(r"[┋→〖]")
+
+
 def parse_answer(cell: str) -> Any:
     """问卷星 notation: ┋ multi-select, → ranking, 选项〖附加文本〗 fill-ins; None for empty, SKIPPED for skipped."""
     c = cell.strip()
-    if is_skipped(c):
-        return SKIPPED
-    if is_empty(c):
+    if not c or c in EMPTY_MARKERS:
         return None
+    if c in SKIP_MARKERS:
+        return SKIPPED
+    if _SPECIAL.search(c) is None:
+        return c
     if "┋" in c:
         return [_fill_in(p) for p in c.split("┋") if p.strip()]
     if "→" in c and len(c) < 500:

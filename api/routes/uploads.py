@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_db, get_session, needs, needs_any
+from api.deps import database_of, get_session, needs, needs_any
 from api.uploads import save_upload
 from fuqing.auth import can
 from fuqing.errors import Forbidden, InputError, NotFound
@@ -72,7 +72,7 @@ async def upload(
     try:
         report = await run_in_threadpool(
             import_file,
-            get_db(request),
+            database_of(request),
             settings,
             path,
             survey_id=survey_id,
