@@ -113,7 +113,9 @@ class HybridIndex:
         self.position = {f"{d.doc_id}#{u.clause}@{d.rev}": i for i, (d, u) in enumerate(self.entries)}
         self.doc_of = np.array([d.doc_id for d, _ in self.entries], dtype=object)
         self.bm25 = BM25().fit([unit_tokens(d, u) for d, u in self.entries]) if self.entries else None
-        self.bm25_chars = BM25().fit([char_bigrams(unit_index_text(u)) for _, u in self.entries]) if self.entries else None
+        self.bm25_chars = (
+            BM25().fit([char_bigrams(unit_index_text(u)) for _, u in self.entries]) if self.entries else None
+        )
         self.vectors = vectors
 
     @staticmethod
