@@ -8,14 +8,15 @@ from pathlib import Path
 
 import typer
 
-from api import cli_corpus, cli_eval, cli_survey
-from api.cli_common import new_app
+from api import cli_corpus, cli_eval, cli_nlp, cli_survey
+from api.cli_common import console, new_app
 from fuqing.config import Settings
 
 app = new_app("妇情 fuqing：基层妇女群众需求调研工具（调查录入、需求标注、政策检索、调研发现）。")
 app.add_typer(cli_corpus.app, name="corpus")
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_survey.app, name="survey")
+app.add_typer(cli_nlp.app, name="nlp")
 app.add_typer(cli_survey.user_app, name="user")
 app.add_typer(cli_survey.token_app, name="token")
 
@@ -30,9 +31,11 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from nlp.service import load_tagger
 
     settings = ctx.find_root().obj
-    app_ = create_app(settings)
+    console.print("正在加载需求标注模型（首次启动会用内置数据训练，约 20 秒）……")
+    app_ = create_app(settings, tagger=load_tagger(settings))
     uvicorn.run(app_, host=host, port=port, log_level="info", access_log=False)
 
 

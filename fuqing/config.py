@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 30.0
+    llm_tagging: bool = Field(
+        default=False, description="Also tag with the LLM (source llm); off by default."
+    )
     max_file_mb: float = 20.0
     max_upload_mb: float = 50.0
     small_cell_threshold: int = 5

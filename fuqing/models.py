@@ -142,6 +142,33 @@ class Response(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tagged_version: Mapped[str | None] = mapped_column(String(60))
+    review_status: Mapped[str | None] = mapped_column(String(20), index=True)  # queued | reviewed
+    flag_injection: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ResponseLabel(Base):
+    """One label on one response. Exactly the rows with status 'applied' count in summaries; a human review
+    marks the machine's labels 'superseded' and adds its own with source 'human'."""
+
+    __tablename__ = "response_labels"
+    __table_args__ = (
+        Index("ix_labels_label_status", "label", "status", "response_id"),
+        Index("ix_labels_response", "response_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(40))
+    family: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(10))  # model | rule | llm | human
+    status: Mapped[str] = mapped_column(String(15), default="applied")  # applied | needs_review | superseded
+    model_version: Mapped[str | None] = mapped_column(String(60))
+    prompt_hash: Mapped[str | None] = mapped_column(String(32))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditLog(Base):

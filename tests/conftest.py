@@ -102,3 +102,32 @@ def db(db_settings: Settings):  # type: ignore[no-untyped-def]
     database = open_database(db_settings)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def model_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A FUQING_HOME whose models/ holds the needs model trained from the bundled data (once per session)."""
+    from nlp.model_store import current_model
+
+    home = tmp_path_factory.mktemp("model-template")
+    current_model(Settings(home=home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def trained(model_template: Path):  # type: ignore[no-untyped-def]
+    from nlp.model_store import current_model
+
+    return current_model(Settings(home=model_template), train_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def tagger(trained):  # type: ignore[no-untyped-def]
+    from nlp.tagger import ModelTagger
+
+    return ModelTagger(trained.model, trained.version)
+
+
+def install_model(template: Path, home: Path) -> None:
+    """Give a test home the session's trained model instead of training again."""
+    shutil.copytree(template / "models", home / "models", dirs_exist_ok=True)

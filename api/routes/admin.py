@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import current_user, get_session, needs
+from api.deps import current_user, get_db, get_session, needs
 from fuqing.audit import record
 from fuqing.auth import PERMISSIONS, ROLE_NAMES, Role, add_user, create_token, revoke_tokens
+from fuqing.db import Database
 from fuqing.models import AuditLog, User
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -58,28 +59,31 @@ def users(
 
 @router.post("/users", status_code=201)
 def new_user(
-    body: UserIn, user: User = Depends(needs("user:manage")), session: Session = Depends(get_session)
+    body: UserIn, user: User = Depends(needs("user:manage")), db: Database = Depends(get_db)
 ) -> dict[str, Any]:
-    u = add_user(session, body.name, body.role, password=body.password, display_name=body.display_name)
-    record(session, user, "user.add", "user", u.name, role=u.role)
-    return {"name": u.name, "role": u.role}
+    with db.session(write=True) as session:
+        u = add_user(session, body.name, body.role, password=body.password, display_name=body.display_name)
+        record(session, user, "user.add", "user", u.name, role=u.role)
+        return {"name": u.name, "role": u.role}
 
 
 @router.post("/users/{name}/tokens", status_code=201)
 def new_token(
-    name: str, user: User = Depends(needs("user:manage")), session: Session = Depends(get_session)
+    name: str, user: User = Depends(needs("user:manage")), db: Database = Depends(get_db)
 ) -> dict[str, Any]:
-    token = create_token(session, name)
-    record(session, user, "token.create", "user", name)
+    with db.session(write=True) as session:
+        token = create_token(session, name)
+        record(session, user, "token.create", "user", name)
     return {"name": name, "token": token, "note": "令牌只显示这一次，请妥善保存。"}
 
 
 @router.delete("/users/{name}/tokens")
 def drop_tokens(
-    name: str, user: User = Depends(needs("user:manage")), session: Session = Depends(get_session)
+    name: str, user: User = Depends(needs("user:manage")), db: Database = Depends(get_db)
 ) -> dict[str, Any]:
-    n = revoke_tokens(session, name)
-    record(session, user, "token.revoke", "user", name, count=n)
+    with db.session(write=True) as session:
+        n = revoke_tokens(session, name)
+        record(session, user, "token.revoke", "user", name, count=n)
     return {"name": name, "revoked": n}
 
 

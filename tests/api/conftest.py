@@ -8,10 +8,12 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from fuqing.auth import add_user, create_token
 from fuqing.db import open_database
+from tests.conftest import install_model
 
 
 @pytest.fixture()
-def api(db_settings):  # type: ignore[no-untyped-def]
+def api(db_settings, model_template):  # type: ignore[no-untyped-def]
+    install_model(model_template, db_settings.resolved_home)
     db = open_database(db_settings)
     tokens = {}
     with db.session() as s:

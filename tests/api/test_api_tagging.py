@@ -1,0 +1,32 @@
+from tests.api.conftest import auth
+
+
+def test_single_response_is_tagged_and_reviewable(api):
+    sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
+    r = api.post(
+        f"/api/surveys/{sid}/responses",
+        json={"text": "老公常年在外打工，我一个人在家带娃，想学个手艺"},
+        headers=auth(api, "fieldworker"),
+    ).json()
+    labels = api.get(f"/api/responses/{r['id']}/labels", headers=auth(api, "staff")).json()
+    assert {"left_behind", "skills_training"} <= {x["label"] for x in labels if x["status"] == "applied"}
+    assert (
+        api.post("/api/nlp/tag", json={"text": "想找活干"}, headers=auth(api, "fieldworker")).status_code
+        == 403
+    )
+    tagged = api.post("/api/nlp/tag", json={"text": "想找活干"}, headers=auth(api, "staff")).json()
+    assert "employment" in {x["label"] for x in tagged["labels"]}
+    fixed = api.post(
+        f"/api/review/{r['id']}", json={"labels": ["left_behind"]}, headers=auth(api, "staff")
+    ).json()
+    assert fixed["labels"] == ["left_behind"]
+    bad = api.post(f"/api/review/{r['id']}", json={"labels": ["boss"]}, headers=auth(api, "staff"))
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
+    assert (
+        api.post(
+            f"/api/review/{r['id']}", json={"labels": None}, headers=auth(api, "fieldworker")
+        ).status_code
+        == 403
+    )
+    kappa = api.get("/api/review/agreement", headers=auth(api, "staff")).json()
+    assert {k["label"]: k["n"] for k in kappa}["left_behind"] == 1
