@@ -124,35 +124,65 @@ class NeedsClassifier(ClassifierMixin, BaseEstimator):
             if self.tune_thresholds and usable:
                 self.thresholds_[j] = _best_threshold(y, self._sigmoid(j, oof))
             self.models_.append(model)
+        self._stack()
         self.feature_names_ = self._feature_names()
         return self
+
+    def _stack(self) -> None:
+        """All labels' weights in one matrix, so a batch is scored with a single sparse product."""
+        n_features = len(self._feature_names())
+        self.coef_ = np.zeros((len(self.models_), n_features))
+        self.intercept_ = np.zeros(len(self.models_))
+        self.constant_ = np.full(len(self.models_), np.nan)
+        for j, m in enumerate(self.models_):
+            if isinstance(m, float):
+                self.constant_[j] = m
+            else:
+                self.coef_[j] = m.coef_[0]
+                self.intercept_[j] = m.intercept_[0]
 
     def _sigmoid(self, j: int, scores: np.ndarray) -> np.ndarray:
         a, b = self.calibrators_[j]
         return 1.0 / (1.0 + np.exp(-(a * scores + b)))
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        x = self.features_.transform(list(X))
-        out = np.zeros((x.shape[0], len(self.models_)), dtype=np.float64)
-        for j, m in enumerate(self.models_):
-            out[:, j] = m if isinstance(m, float) else self._sigmoid(j, m.decision_function(x))
+    def transform(self, X: Sequence[str]) -> Any:
+        return self.features_.transform(list(X)).tocsr()
+
+    def proba_from_features(self, x: Any) -> np.ndarray:
+        scores = np.asarray(x @ self.coef_.T) + self.intercept_
+        a, b = self.calibrators_[:, 0], self.calibrators_[:, 1]
+        out = 1.0 / (1.0 + np.exp(-(a * scores + b)))
+        constant = ~np.isnan(self.constant_)
+        out[:, constant] = self.constant_[constant]
         return out
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        return self.proba_from_features(self.transform(X))
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
 
-    def contributions(self, text: str, label_index: int, top: int = 4) -> list[tuple[str, float]]:
-        """The features that pushed this text towards a label most: the explanation stored with a model label."""
-        m = self.models_[label_index]
-        if isinstance(m, float):
+    def contributions(
+        self, text: str, label_index: int, top: int = 4, *, row: Any = None
+    ) -> list[tuple[str, float]]:
+        """The features that pushed this text towards a label most: the explanation stored with a model label.
+
+        ``row`` is the text's (indices, values) when the caller has transformed it already (once per text, not
+        once per label).
+        """
+        if not np.isnan(self.constant_[label_index]):
             return []
-        coef = m.coef_[0]
-        x = self.features_.transform([text]).tocsr()
+        if row is None:
+            x = self.transform([text])
+            indices, data = x.indices, x.data
+        else:
+            indices, data = row
+        values = data * self.coef_[label_index, indices]
         names = self.feature_names_
-        contrib = [
-            (names[i], float(v * coef[i])) for i, v in zip(x.indices, x.data, strict=True) if v * coef[i] > 0
-        ]
-        contrib.sort(key=lambda kv: -kv[1])
+        k = top * 4  # enough to survive de-duplication of overlapping n-grams
+        best = np.argpartition(-values, k)[:k] if len(values) > k else np.arange(len(values))
+        best = best[np.argsort(-values[best])]
+        contrib = [(names[indices[i]], float(values[i])) for i in best if values[i] > 0]
         out: list[tuple[str, float]] = []
         for name, value in contrib:
             key = name.split(":", 1)[1].strip()

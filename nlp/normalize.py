@@ -68,18 +68,12 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+_HALFWIDTH = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms (ＡＢＣ１２３，！) → half-width; Chinese punctuation such as 。、 is kept."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def drop_emoji(text: str) -> str:
@@ -90,6 +84,7 @@ def han_count(text: str) -> int:
     return len(_HAN_CHAR.findall(text))
 
 
+@lru_cache(maxsize=8192)
 def normalize_for_features(text: str) -> str:
     """The form the tagger and the search index see: simplified, half-width, no readings, no emoji.
 

@@ -23,6 +23,7 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d(?:[ -]?\d{4}){2})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ -]?)\d{7,8}(?:[-转]\d{1,5})?(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _MAYBE_PERSONAL = re.compile(r"[0-9０-９@＠]")
+_FULLWIDTH = re.compile(r"[０-９＠]")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９ＸＸｘ－＋＠", "0123456789XXx-+@")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -66,7 +67,7 @@ def redact(text: str | None) -> Redacted:
     if _MAYBE_PERSONAL.search(text) is None:
         return Redacted(text)
     counts: dict[str, int] = {}
-    work = text.translate(_FULLWIDTH_DIGITS) if any("０" <= ch <= "９" or ch == "＠" for ch in text) else text
+    work = text.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH.search(text) else text
 
     def _count(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1

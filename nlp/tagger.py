@@ -10,6 +10,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -85,13 +86,16 @@ class ModelTagger(Tagger):
             else:
                 todo.append(i)
         if todo:
-            proba = self.model.predict_proba([prepared[i][0] for i in todo])
+            x = self.model.transform([prepared[i][0] for i in todo])
+            proba = self.model.proba_from_features(x)
             thresholds = self.model.thresholds_
             for row, i in enumerate(todo):
-                results[i] = self._one(prepared[i][0], proba[row], thresholds, prepared[i][1])
+                lo, hi = x.indptr[row], x.indptr[row + 1]
+                features = (x.indices[lo:hi], x.data[lo:hi])
+                results[i] = self._one(prepared[i][0], proba[row], thresholds, prepared[i][1], features)
         return [r for r in results if r is not None]
 
-    def _one(self, text: str, p: np.ndarray, thresholds: np.ndarray, injected: bool) -> Tagging:
+    def _one(self, text: str, p: np.ndarray, thresholds: np.ndarray, injected: bool, row: Any) -> Tagging:
         hits = apply_rules(text)
         adds = {h.label: h for h in hits if h.action == "add"}
         vetoes = {h.label: h for h in hits if h.action == "veto"}
@@ -108,7 +112,7 @@ class ModelTagger(Tagger):
                     disagreements.append(lab)
                 continue
             if model_yes:
-                why = "、".join(k for k, _ in self.model.contributions(text, j)) or "模型判断"
+                why = "、".join(k for k, _ in self.model.contributions(text, j, row=row)) or "模型判断"
                 labels.append(
                     TagLabel(
                         lab, self.families[j], round(score, 4), "model", f"主要依据：{why}", self.version
