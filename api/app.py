@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +12,8 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.routes import admin, review, surveys, uploads
+from api.routes import corpus as corpus_routes
+from corpus.service import Corpus
 from fuqing.config import Settings
 from fuqing.db import Database, open_database
 from nlp.service import load_tagger
@@ -21,28 +23,33 @@ from survey.tagging import tag_responses
 log = logging.getLogger(__name__)
 
 
-class LazyTagger:
-    """The tagger is built on first use (training from the bundled data if no model exists yet)."""
+class Lazy:
+    """A heavy part built on first use (the tagger trains from the bundled data if no model exists yet;
+    the corpus ingests the bundled texts on first use), unless one was passed in ready."""
 
-    def __init__(self, settings: Settings, tagger: Tagger | None = None):
-        self.settings = settings
-        self._tagger = tagger
+    def __init__(self, build: Callable[[], Any], value: Any = None):
+        self._build = build
+        self._value = value
         self._lock = threading.Lock()
 
-    def get(self) -> Tagger:
-        if self._tagger is None:
+    def get(self) -> Any:
+        if self._value is None:
             with self._lock:
-                if self._tagger is None:
-                    self._tagger = load_tagger(self.settings)
-        return self._tagger
+                if self._value is None:
+                    self._value = self._build()
+        return self._value
 
 
 def create_app(
-    settings: Settings | None = None, *, db: Database | None = None, tagger: Tagger | None = None
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    tagger: Tagger | None = None,
+    corpus: Corpus | None = None,
 ) -> FastAPI:
     settings = settings or Settings()
     database = db or open_database(settings)
-    lazy = LazyTagger(settings, tagger)
+    lazy_tagger = Lazy(lambda: load_tagger(settings), tagger)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -55,19 +62,41 @@ def create_app(
         description="基层妇女群众需求调研：调查录入、需求标注、政策检索与调研发现。",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.settings = settings
     app.state.db = database
-    app.state.tagger = lazy
+    app.state.tagger = lazy_tagger
+    app.state.corpus = Lazy(lambda: Corpus.open(settings), corpus)
     app.state.on_batch = lambda session, ids: tag_responses(
-        session, ids, lazy.get(), floor=settings.kappa_floor
+        session, ids, lazy_tagger.get(), floor=settings.kappa_floor
     )
     install_error_handlers(app)
-    app.include_router(admin.router)
-    app.include_router(surveys.router)
-    app.include_router(uploads.router)
-    app.include_router(review.router)
+    for module in (admin, surveys, uploads, review, corpus_routes):
+        app.include_router(module.router)
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """API documentation at /docs from Swagger UI files shipped in a Python package: no CDN, works offline."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="妇情 fuqing API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
 
 def app_factory() -> Any:

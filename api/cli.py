@@ -34,8 +34,11 @@ def serve(
     from nlp.service import load_tagger
 
     settings = ctx.find_root().obj
-    console.print("正在加载需求标注模型（首次启动会用内置数据训练，约 20 秒）……")
-    app_ = create_app(settings, tagger=load_tagger(settings))
+    from corpus.service import Corpus
+
+    console.print("正在准备需求标注模型与政策语料（首次启动会训练模型、导入语料，约半分钟）……")
+    app_ = create_app(settings, tagger=load_tagger(settings), corpus=Corpus.open(settings))
+    console.print(f"服务地址：http://{host}:{port}/  接口文档：http://{host}:{port}/docs")
     uvicorn.run(app_, host=host, port=port, log_level="info", access_log=False)
 
 

@@ -170,3 +170,23 @@ def test_admin_manages_users_and_audit_has_no_personal_fields(api):
     revoked = api.delete("/api/users/zhao/tokens", headers=auth(api, "admin")).json()
     assert revoked["revoked"] == 1
     assert api.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_corpus_over_http(api, bundled_home):
+    import shutil
+
+    from corpus.service import Corpus
+
+    home = api.app.state.settings.resolved_home
+    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
+    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
+    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+    hits = api.get(
+        "/api/corpus/search", params={"q": "留守妇女 联系", "k": 3}, headers=auth(api, "fieldworker")
+    ).json()
+    assert len(hits) == 3 and {"doc_id", "clause_id", "title", "text", "score"} <= set(hits[0])
+    unit = api.get("/api/corpus/units/anhui-ponan-2022#12", headers=auth(api, "staff"))
+    assert unit.status_code == 422  # "#" starts a URL fragment: the server sees only the doc id and says so
+    unit = api.get("/api/corpus/units/anhui-ponan-2022%2312", headers=auth(api, "staff")).json()
+    assert unit["title"] == "畅通联系妇女群众渠道" and unit["citation"].endswith("第12条〕")
+    assert api.get("/api/corpus/search", params={"q": "x"}).status_code == 401
