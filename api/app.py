@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import admin, review, surveys, uploads
+from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from corpus.service import Corpus
 from fuqing.config import Settings
@@ -74,7 +74,7 @@ def create_app(
         session, ids, lazy_tagger.get(), floor=settings.kappa_floor
     )
     install_error_handlers(app)
-    for module in (admin, surveys, uploads, review, corpus_routes):
+    for module in (admin, surveys, uploads, review, summaries, corpus_routes):
         app.include_router(module.router)
     return app
 

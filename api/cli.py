@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from api import cli_corpus, cli_eval, cli_nlp, cli_survey
+from api import cli_corpus, cli_eval, cli_nlp, cli_summary, cli_survey
 from api.cli_common import console, new_app
 from fuqing.config import Settings
 
@@ -16,6 +16,7 @@ app = new_app("妇情 fuqing：基层妇女群众需求调研工具（调查录�
 app.add_typer(cli_corpus.app, name="corpus")
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_survey.app, name="survey")
+app.command("summary")(cli_summary.summary)
 app.add_typer(cli_nlp.app, name="nlp")
 app.add_typer(cli_survey.user_app, name="user")
 app.add_typer(cli_survey.token_app, name="token")

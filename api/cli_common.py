@@ -13,8 +13,8 @@ from typer.core import TyperGroup
 from fuqing.config import Settings
 from fuqing.errors import FuqingError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def render_error(exc: FuqingError) -> None:

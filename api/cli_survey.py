@@ -15,9 +15,11 @@ from fuqing.audit import record
 from fuqing.auth import add_user, create_token
 from fuqing.db import open_database
 from fuqing.errors import InputError
+from nlp.service import load_tagger
 from survey.intake import import_file
 from survey.mapping import read_mapping_file
 from survey.surveys import create_survey, list_surveys
+from survey.tagging import batch_hook
 
 app = new_app("调查：创建调查、导入问卷星/Kobo/ODK/CSV/Excel 导出文件。")
 user_app = new_app("用户：添加用户并设置角色。")
@@ -80,6 +82,7 @@ def import_cmd(
     settings = settings_of(ctx)
     override = read_mapping_file(mapping) if mapping else None
     db = open_database(settings)
+    hook = batch_hook(load_tagger(settings), settings.kappa_floor)  # uploads are tagged batch by batch
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]导入中"),
@@ -100,6 +103,7 @@ def import_cmd(
             mapping_override=override,
             strict=strict,
             progress=lambda n: progress.update(task, completed=n),
+            on_batch=hook,
         )
     with db.session() as s:
         record(s, _actor(), "upload.cli", "upload", report.upload_id)

@@ -46,7 +46,9 @@ _PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "name": [(r"姓名|名字|称呼|^name$|respondent_name", 3)],
     "phone": [(r"电话|手机号|联系方式|phone|mobile|^tel", 3)],
-    "collected_at": [(r"(提交|填写|调查|访谈|采集|登记|走访)(时间|日期)|^日期$|^时间$|date|submitted", 2)],
+    "collected_at": [
+        (r"(提交|填写|调查|访谈|采集|登记|走访)(时间|日期)|^日期$|^时间$|date|submitted|collected", 2)
+    ],
     "source_id": [(r"^(编号|问卷编号|序号|id|ID|uuid)$", 3)],
 }
 _NEGATIVE = {

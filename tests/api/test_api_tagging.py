@@ -30,3 +30,24 @@ def test_single_response_is_tagged_and_reviewable(api):
     )
     kappa = api.get("/api/review/agreement", headers=auth(api, "staff")).json()
     assert {k["label"]: k["n"] for k in kappa}["left_behind"] == 1
+
+
+def test_summaries_endpoint(api):
+    sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
+    for i in range(6):
+        api.post(
+            f"/api/surveys/{sid}/responses",
+            json={
+                "text": f"老公在外打工，想在家门口找点活干{i}",
+                "county": "金寨县",
+                "township": "梅山镇",
+                "village": "小河村",
+            },
+            headers=auth(api, "fieldworker"),
+        )
+    out = api.get("/api/summaries", params={"county": "金寨县"}, headers=auth(api, "staff")).json()
+    assert out["respondents"] == 6 and set(out) >= {"needs", "groups", "crosstab", "keywords", "quotes"}
+    assert out["needs"]["employment"]["count"] >= 5
+    assert api.get("/api/summaries", headers=auth(api, "fieldworker")).status_code == 403
+    bad = api.get("/api/summaries", params={"group": "boss"}, headers=auth(api, "staff"))
+    assert bad.status_code == 422 and "boss" in bad.json()["error"]["message"]

@@ -14,8 +14,16 @@ def _run(home: Path, *args: str):
     return runner.invoke(app, ["--home", str(home), *args])
 
 
-def test_survey_create_list_import(tmp_path: Path, caplog):
+def _home(tmp_path: Path, model_template: Path) -> Path:
+    from tests.conftest import install_model
+
     home = tmp_path / "home"
+    install_model(model_template, home)
+    return home
+
+
+def test_survey_create_list_import(tmp_path: Path, caplog, model_template):
+    home = _home(tmp_path, model_template)
     res = _run(home, "survey", "create", "金寨县2025年妇女需求调研", "--json")
     assert res.exit_code == 0, res.output
     sid = json.loads(res.stdout)["id"]
@@ -33,8 +41,8 @@ def test_survey_create_list_import(tmp_path: Path, caplog):
     assert res.exit_code == 0 and json.loads(res.stdout)["rows_ok"] == 12
 
 
-def test_import_exit_codes(tmp_path: Path):
-    home = tmp_path / "home"
+def test_import_exit_codes(tmp_path: Path, model_template):
+    home = _home(tmp_path, model_template)
     bad = tmp_path / "bad.csv"
     bad.write_text("编号,提交时间,您最需要什么帮助\n1,2025-13-45,想找活干\n", encoding="utf-8")
     res = _run(
@@ -86,3 +94,26 @@ def test_user_and_token(tmp_path: Path):
     res = _run(home, "token", "create", "wang")
     assert res.exit_code == 0 and res.stdout.strip().startswith("fq_")
     assert _run(home, "token", "create", "nobody").exit_code == 3
+
+
+def test_summary_cli(tmp_path: Path, model_template):
+    from tests.conftest import install_model
+
+    home = tmp_path / "home"
+    install_model(model_template, home)
+    f = exports.wjx_csv(tmp_path / "wjx.csv", n=12)
+    assert _run(home, "survey", "import", str(f), "--new-survey", "s").exit_code == 0
+    res = _run(home, "summary", "--county", "金寨县", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["respondents"] == 6 and set(out) >= {
+        "respondents",
+        "needs",
+        "groups",
+        "crosstab",
+        "keywords",
+        "quotes",
+    }
+    assert out["needs"]["employment"]["count"] >= 1
+    res = _run(home, "summary", "--since", "2025-13-01")
+    assert res.exit_code == 2 and "YYYY-MM-DD" in res.output

@@ -1,0 +1,83 @@
+"""`fuqing summary`: themed summaries with the same filters as the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from api.cli_common import console, print_json, settings_of
+from fuqing.db import open_database
+from fuqing.errors import InputError
+from survey.summaries import Filters, summarize
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{name} 的日期 {value!r} 无法识别。", hint="请用 YYYY-MM-DD，例如 2025-01-01。"
+        ) from None
+
+
+def summary(
+    ctx: typer.Context,
+    survey: int | None = typer.Option(None, "--survey", help="调查编号；不填则全部调查"),
+    county: str | None = typer.Option(None, "--county"),
+    township: str | None = typer.Option(None, "--township"),
+    village: str | None = typer.Option(None, "--village"),
+    group: str | None = typer.Option(None, "--group", help="人群标签 id，如 left_behind"),
+    need: str | None = typer.Option(None, "--need", help="需求标签 id，如 employment"),
+    since: str | None = typer.Option(None, "--since", help="起始日期 YYYY-MM-DD"),
+    until: str | None = typer.Option(None, "--until", help="结束日期 YYYY-MM-DD"),
+    channel: str | None = typer.Option(None, "--channel"),
+    fieldworker: str | None = typer.Option(None, "--fieldworker"),
+    age_band: str | None = typer.Option(None, "--age-band", help="<30、30-39、40-49、50-59、60+"),
+    marital_status: str | None = typer.Option(None, "--marital-status"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """需求与人群的统计（含 95% 置信区间）、交叉表、地区、趋势、关键词与代表性原话。"""
+    settings = settings_of(ctx)
+    f = Filters(
+        survey,
+        county,
+        township,
+        village,
+        _date(since, "--since"),
+        _date(until, "--until"),
+        group,
+        need,
+        channel,
+        fieldworker,
+        age_band,
+        marital_status,
+    )
+    with open_database(settings).session() as s:
+        out = summarize(s, f, threshold=settings.small_cell_threshold)
+    if as_json:
+        print_json(out)
+        return
+    console.print(f"符合条件的回答：[bold]{out['respondents']}[/] 份  筛选：{out['filters'] or '全部'}")
+    if out.get("message"):
+        console.print(f"[yellow]{out['message']}[/]")
+        return
+    for fam, title in (("needs", "需求"), ("groups", "人群")):
+        table = Table(title, "人数", "占比", "95% 区间")
+        for lab, v in out[fam].items():
+            table.add_row(
+                f"{v['name']}（{lab}）",
+                str(v["count"]),
+                f"{v['share']:.1%}",
+                f"{v['interval'][0]:.1%}–{v['interval'][1]:.1%}",
+            )
+        console.print(table)
+    if out["keywords"]:
+        console.print("关键词：" + "、".join(k["word"] for k in out["keywords"][:12]))
+    for q in out["quotes"]:
+        console.print(
+            f"“{q['text']}”（{q['county'] or ''}{q['township'] or ''}，#{q['response_id']}）", style="cyan"
+        )

@@ -1,0 +1,50 @@
+"""Themed summaries over HTTP: the same core function and filters as `fuqing summary`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from api.deps import get_session, needs
+from fuqing.models import User
+from survey.summaries import Filters, summarize
+
+router = APIRouter(prefix="/api", tags=["summaries"])
+
+
+@router.get("/summaries")
+def summaries(
+    request: Request,
+    survey_id: int | None = None,
+    county: str | None = None,
+    township: str | None = None,
+    village: str | None = None,
+    group: str | None = None,
+    need: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    channel: str | None = None,
+    fieldworker: str | None = None,
+    age_band: str | None = None,
+    marital_status: str | None = None,
+    user: User = Depends(needs("summary:read")),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    f = Filters(
+        survey_id,
+        county,
+        township,
+        village,
+        since,
+        until,
+        group,
+        need,
+        channel,
+        fieldworker,
+        age_band,
+        marital_status,
+    )
+    return summarize(session, f, threshold=request.app.state.settings.small_cell_threshold)
