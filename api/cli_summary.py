@@ -81,3 +81,30 @@ def summary(
         console.print(
             f"“{q['text']}”（{q['county'] or ''}{q['township'] or ''}，#{q['response_id']}）", style="cyan"
         )
+
+
+def ask_cmd(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="例如：金寨县的留守妇女最需要什么"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """用一句话提问：离线解析为筛选条件（地区、人群、需求、时间），显示理解与未理解的部分和统计结果。"""
+    from survey.ask import ask
+
+    settings = settings_of(ctx)
+    with open_database(settings).session() as s:
+        out = ask(s, question, threshold=settings.small_cell_threshold)
+    if as_json:
+        print_json(out)
+        return
+    console.print(f"理解为：{out['filters'] or '（无筛选条件）'}")
+    if out["not_understood"]:
+        console.print(f"[yellow]未理解[/]：{'、'.join(out['not_understood'])}")
+    if out.get("message"):
+        console.print(f"[yellow]{out['message']}[/]")
+    s_ = out["summary"]
+    console.print(f"符合条件的回答：{s_['respondents']} 份")
+    for v in list(s_["needs"].values())[:5]:
+        console.print(
+            f"  {v['name']}：{v['count']}（{v['share']:.0%}，95% 区间 {v['interval'][0]:.0%}–{v['interval'][1]:.0%}）"
+        )

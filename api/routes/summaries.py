@@ -6,10 +6,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.deps import get_session, needs
 from fuqing.models import User
+from survey.ask import ask
 from survey.summaries import Filters, summarize
 
 router = APIRouter(prefix="/api", tags=["summaries"])
@@ -48,3 +50,17 @@ def summaries(
         marital_status,
     )
     return summarize(session, f, threshold=request.app.state.settings.small_cell_threshold)
+
+
+class QuestionIn(BaseModel):
+    question: str = Field(..., max_length=500, description="例如：金寨县的留守妇女最需要什么")
+
+
+@router.post("/ask")
+def ask_route(
+    request: Request,
+    body: QuestionIn,
+    user: User = Depends(needs("summary:read")),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    return ask(session, body.question, threshold=request.app.state.settings.small_cell_threshold)

@@ -51,3 +51,17 @@ def test_summaries_endpoint(api):
     assert api.get("/api/summaries", headers=auth(api, "fieldworker")).status_code == 403
     bad = api.get("/api/summaries", params={"group": "boss"}, headers=auth(api, "staff"))
     assert bad.status_code == 422 and "boss" in bad.json()["error"]["message"]
+
+
+def test_ask_endpoint(api):
+    sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
+    api.post(
+        f"/api/surveys/{sid}/responses",
+        json={"text": "老公在外打工，想找活干", "county": "金寨县"},
+        headers=auth(api, "fieldworker"),
+    )
+    out = api.post(
+        "/api/ask", json={"question": "金寨县的留守妇女最需要什么"}, headers=auth(api, "staff")
+    ).json()
+    assert out["filters"] == {"county": "金寨县", "group": "left_behind"} and out["not_understood"] == []
+    assert out["summary"]["respondents"] == 1
