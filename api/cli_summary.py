@@ -108,3 +108,46 @@ def ask_cmd(
         console.print(
             f"  {v['name']}：{v['count']}（{v['share']:.0%}，95% 区间 {v['interval'][0]:.0%}–{v['interval'][1]:.0%}）"
         )
+
+
+def draft_cmd(
+    ctx: typer.Context,
+    survey: int | None = typer.Option(None, "--survey"),
+    county: str | None = typer.Option(None, "--county"),
+    township: str | None = typer.Option(None, "--township"),
+    village: str | None = typer.Option(None, "--village"),
+    group: str | None = typer.Option(None, "--group"),
+    need: str | None = typer.Option(None, "--need"),
+    since: str | None = typer.Option(None, "--since"),
+    until: str | None = typer.Option(None, "--until"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """起草调研发现与工作建议：每句注明统计、原话和政策条款；未通过核验的句子不显示并说明原因。"""
+    from corpus.service import Corpus
+    from nlp.llm import make_chat_model
+    from survey.drafting import LLMDrafter, draft_findings
+
+    settings = settings_of(ctx)
+    f = Filters(
+        survey, county, township, village, _date(since, "--since"), _date(until, "--until"), group, need
+    )
+    chat = make_chat_model(settings)
+    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+    with open_database(settings).session() as s:
+        summary_ = summarize(s, f, threshold=settings.small_cell_threshold)
+        d = draft_findings(summary_, Corpus.open(settings), s, drafter)
+    if as_json:
+        print_json(d.to_dict())
+        return
+    console.print(f"[bold]{d.scope}[/]（起草：{d.drafter}{'，' + d.model if d.model else ''}）")
+    if d.fallback_reason:
+        console.print(f"[yellow]{d.fallback_reason}[/]")
+    for title, items in (("调研发现", d.findings), ("工作建议", d.suggestions)):
+        if items:
+            console.print(f"[bold]{title}[/]")
+        for i, item in enumerate(items, start=1):
+            console.print(f"{i}. {item['text']}{''.join(item['rendered_citations'])}")
+    for r in d.rejected:
+        console.print(f"[red]未采用[/]：{r['text']}（{r['reason']}）")
+    for g in d.policy_gaps:
+        console.print(f"[yellow]政策空白[/]：{g['name']}（{g['share']:.0%} 的受访者提到，语料中无相近条款）")

@@ -52,6 +52,21 @@ def summaries(
     return summarize(session, f, threshold=request.app.state.settings.small_cell_threshold)
 
 
+class FiltersIn(BaseModel):
+    survey_id: int | None = None
+    county: str | None = None
+    township: str | None = None
+    village: str | None = None
+    since: date | None = None
+    until: date | None = None
+    group: str | None = None
+    need: str | None = None
+    channel: str | None = None
+    fieldworker: str | None = None
+    age_band: str | None = None
+    marital_status: str | None = None
+
+
 class QuestionIn(BaseModel):
     question: str = Field(..., max_length=500, description="例如：金寨县的留守妇女最需要什么")
 
@@ -64,3 +79,21 @@ def ask_route(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     return ask(session, body.question, threshold=request.app.state.settings.small_cell_threshold)
+
+
+@router.post("/drafts")
+def drafts(
+    request: Request,
+    body: FiltersIn,
+    user: User = Depends(needs("summary:read")),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    """Draft findings and suggestions for a summary; every sentence cites statistics, quotes and clauses."""
+    from nlp.llm import make_chat_model
+    from survey.drafting import LLMDrafter, draft_findings
+
+    settings = request.app.state.settings
+    summary = summarize(session, Filters(**body.model_dump()), threshold=settings.small_cell_threshold)
+    chat = make_chat_model(settings)
+    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+    return draft_findings(summary, request.app.state.corpus.get(), session, drafter).to_dict()

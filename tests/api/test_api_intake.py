@@ -190,3 +190,24 @@ def test_corpus_over_http(api, bundled_home):
     unit = api.get("/api/corpus/units/anhui-ponan-2022%2312", headers=auth(api, "staff")).json()
     assert unit["title"] == "畅通联系妇女群众渠道" and unit["citation"].endswith("第12条〕")
     assert api.get("/api/corpus/search", params={"q": "x"}).status_code == 401
+
+
+def test_drafts_endpoint(api, bundled_home):
+    import shutil
+
+    from corpus.service import Corpus
+
+    home = api.app.state.settings.resolved_home
+    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
+    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
+    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+    sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
+    for i in range(6):
+        api.post(
+            f"/api/surveys/{sid}/responses",
+            json={"text": f"老公在外打工，想在家门口找点活干{i}", "county": "金寨县"},
+            headers=auth(api, "fieldworker"),
+        )
+    d = api.post("/api/drafts", json={"county": "金寨县"}, headers=auth(api, "staff")).json()
+    assert d["drafter"] == "offline" and d["findings"] and d["findings"][0]["rendered_citations"]
+    assert api.post("/api/drafts", json={}, headers=auth(api, "fieldworker")).status_code == 403
