@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -151,3 +152,28 @@ def draft_cmd(
         console.print(f"[red]未采用[/]：{r['text']}（{r['reason']}）")
     for g in d.policy_gaps:
         console.print(f"[yellow]政策空白[/]：{g['name']}（{g['share']:.0%} 的受访者提到，语料中无相近条款）")
+
+
+def report_cmd(
+    ctx: typer.Context,
+    output: Path = typer.Option(..., "-o", "--output", help="输出文件"),
+    fmt: str = typer.Option("docx", "--format", help="docx | xlsx | md | html | csv"),
+    title: str = typer.Option("基层妇女群众需求调研报告", "--title"),
+    survey: int | None = typer.Option(None, "--survey"),
+    county: str | None = typer.Option(None, "--county"),
+    township: str | None = typer.Option(None, "--township"),
+    village: str | None = typer.Option(None, "--village"),
+    group: str | None = typer.Option(None, "--group"),
+    need: str | None = typer.Option(None, "--need"),
+    since: str | None = typer.Option(None, "--since"),
+    until: str | None = typer.Option(None, "--until"),
+) -> None:
+    """生成报告：范围与筛选、方法与标注准确率、调研发现（含引用）、建议、统计表、图、原话与所引条款全文。"""
+    from survey.report_service import make_report
+
+    settings = settings_of(ctx)
+    f = Filters(
+        survey, county, township, village, _date(since, "--since"), _date(until, "--until"), group, need
+    )
+    path = make_report(settings, f, fmt, output, title=title)
+    console.print(f"[green]已生成报告[/] {path}")

@@ -52,6 +52,32 @@ def fit_model(rows: list[LabelledRow], **params: Any) -> NeedsClassifier:
     return NeedsClassifier(labels=tuple(ids), **params).fit([r.text for r in rows], label_matrix(rows))
 
 
+def dev_metrics(model: NeedsClassifier) -> dict[str, Any] | None:
+    """Macro-F1 per family and exact match on the bundled held-out dev set (never trained on), for reports."""
+    try:
+        with resources.as_file(resources.files("evals").joinpath("data", "needs_dev.jsonl")) as p:
+            rows = read_labelled(Path(p))
+    except Exception:
+        return None
+    from sklearn.metrics import f1_score
+
+    y = label_matrix(rows)
+    pred = model.predict([r.text for r in rows])
+    fam = [taxonomy().family_of(i) for i in model.classes_]
+    cols = {f: [j for j, x in enumerate(fam) if x == f] for f in ("groups", "needs")}
+    return {
+        "n": len(rows),
+        "groups": round(
+            float(f1_score(y[:, cols["groups"]], pred[:, cols["groups"]], average="macro", zero_division=0)),
+            4,
+        ),
+        "needs": round(
+            float(f1_score(y[:, cols["needs"]], pred[:, cols["needs"]], average="macro", zero_division=0)), 4
+        ),
+        "exact": round(float((y == pred).all(axis=1).mean()), 4),
+    }
+
+
 def save_model(
     model: NeedsClassifier, root: Path, *, data_sha256: str, n_train: int, seconds: float
 ) -> TrainedModel:
@@ -75,6 +101,7 @@ def save_model(
         "labels": list(model.classes_),
         "thresholds": [round(float(t), 4) for t in model.thresholds_],
         "params": {k: v for k, v in model.get_params().items() if k != "labels"},
+        "dev_metrics": dev_metrics(model),
     }
     atomic_write_text(
         target / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, default=str)

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.deps import get_session, needs
+from fuqing.errors import InputError
 from fuqing.models import User
 from survey.ask import ask
 from survey.summaries import Filters, summarize
@@ -97,3 +99,41 @@ def drafts(
     chat = make_chat_model(settings)
     drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
     return draft_findings(summary, request.app.state.corpus.get(), session, drafter).to_dict()
+
+
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@router.post("/reports")
+def report(
+    request: Request,
+    body: FiltersIn,
+    format: str = "docx",
+    user: User = Depends(needs("report:read")),
+) -> FileResponse:
+    """Download a report (DOCX, XLSX, Markdown, HTML or CSV) for the given filters."""
+    import tempfile
+    from pathlib import Path
+
+    from survey.report_service import make_report
+
+    if format not in MEDIA:
+        raise InputError(f"不支持的报告格式 {format!r}。", hint="可选：" + "、".join(MEDIA))
+    settings = request.app.state.settings
+    out = Path(tempfile.mkdtemp(dir=settings.ensure_home())) / f"report.{format}"
+    make_report(
+        settings,
+        Filters(**body.model_dump()),
+        format,
+        out,
+        title="基层妇女群众需求调研报告",
+        corpus=request.app.state.corpus.get(),
+        db=request.app.state.db,
+    )
+    return FileResponse(out, media_type=MEDIA[format], filename=f"fuqing-report.{format}")

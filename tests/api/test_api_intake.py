@@ -211,3 +211,29 @@ def test_drafts_endpoint(api, bundled_home):
     d = api.post("/api/drafts", json={"county": "金寨县"}, headers=auth(api, "staff")).json()
     assert d["drafter"] == "offline" and d["findings"] and d["findings"][0]["rendered_citations"]
     assert api.post("/api/drafts", json={}, headers=auth(api, "fieldworker")).status_code == 403
+
+
+def test_report_download(api, bundled_home, tmp_path):
+    import shutil
+
+    from corpus.service import Corpus
+
+    home = api.app.state.settings.resolved_home
+    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
+    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
+    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+    sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
+    for i in range(6):
+        api.post(
+            f"/api/surveys/{sid}/responses",
+            json={"text": f"想在家门口找点活干{i}", "county": "金寨县"},
+            headers=auth(api, "fieldworker"),
+        )
+    r = api.post("/api/reports?format=docx", json={"county": "金寨县"}, headers=auth(api, "staff"))
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    (tmp_path / "r.docx").write_bytes(r.content)
+    from docx import Document
+
+    assert Document(tmp_path / "r.docx").paragraphs[0].text == "基层妇女群众需求调研报告"
+    assert api.post("/api/reports?format=pdf", json={}, headers=auth(api, "staff")).status_code == 422
+    assert api.post("/api/reports", json={}, headers=auth(api, "fieldworker")).status_code == 403

@@ -1,0 +1,32 @@
+"""One function from filters to a report file, shared by `fuqing report` and the API download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fuqing.config import Settings
+from fuqing.db import open_database
+from survey.reports import build_report
+from survey.summaries import Filters, summarize
+
+
+def make_report(
+    settings: Settings, filters: Filters, fmt: str, output: Path, *, title: str, corpus=None, db=None
+) -> Path:  # type: ignore[no-untyped-def]
+    from corpus.service import Corpus
+    from nlp.llm import make_chat_model
+    from nlp.model_store import current_model
+    from survey.drafting import LLMDrafter, draft_findings
+
+    database = db or open_database(settings)
+    corpus = corpus or Corpus.open(settings)
+    chat = make_chat_model(settings)
+    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+    try:
+        model = current_model(settings, train_if_missing=False).manifest
+    except Exception:
+        model = None
+    with database.session() as s:
+        summary = summarize(s, filters, threshold=settings.small_cell_threshold)
+        draft = draft_findings(summary, corpus, s, drafter).to_dict()
+    return build_report(summary, draft, corpus, fmt, output, title=title, model=model)
