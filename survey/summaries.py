@@ -215,12 +215,9 @@ def summarize(
             .order_by(month)
         ).all()
     ]
-    texts = [
-        t
-        for (t,) in session.execute(
-            select(Response.text_redacted).where(*conds, Response.text_redacted.is_not(None)).limit(20000)
-        )
-    ]
+    # Keywords from the most recent 2,000 answers: stable top words, bounded cost on 1,000,000 responses.
+    recent = select(Response.text_redacted).where(*conds, Response.text_redacted.is_not(None))
+    texts = [t for (t,) in session.execute(recent.order_by(Response.id.desc()).limit(2000))]
     out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)] if with_keywords else []
     out["quotes"] = _quotes(session, conds, out["needs"], threshold)
     return out

@@ -1,0 +1,171 @@
+"""Summary benchmark: 1,000,000 responses with labels, summaries with filters, on SQLite and PostgreSQL,
+against the bare SQL aggregate (count per label for the same filter).
+
+Run: python bench/bench_summary.py [--rows 1000000] [--skip-pg]   (writes bench/out/summary.json)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import percentile, save
+
+REPO = Path(__file__).resolve().parents[1]
+COUNTIES = ["金寨县", "霍山县", "岳西县", "临泉县", "阜南县", "寿县", "萧县", "砀山县", "歙县", "宿松县"]
+
+
+def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    from fuqing.models import Response, ResponseLabel, Survey
+    from nlp.taxonomy import taxonomy
+
+    texts = [
+        json.loads(line)
+        for line in (REPO / "evals/data/needs_train.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    fam = {lab.id: lab.family for lab in taxonomy().labels}
+    rng = random.Random(1)
+    with db.session() as s:
+        sv = Survey(title="bench", questions=[])
+        s.add(sv)
+        s.flush()
+        sid = sv.id
+    batch = 20_000
+    next_id = 1
+    for start in range(0, n, batch):
+        rows, labels = [], []
+        for i in range(start, min(n, start + batch)):
+            r = texts[i % len(texts)]
+            c = rng.randrange(len(COUNTIES))
+            rows.append(
+                {
+                    "id": next_id,
+                    "survey_id": sid,
+                    "source_id": str(i),
+                    "county": COUNTIES[c],
+                    "township": f"{COUNTIES[c][:2]}{rng.randrange(12)}镇",
+                    "village": f"村{rng.randrange(30)}",
+                    "age_band": rng.choice(["<30", "30-39", "40-49", "50-59", "60+"]),
+                    "marital_status": rng.choice(["已婚", "离异", "丧偶", "未婚"]),
+                    "channel": "问卷星",
+                    "collected_at": datetime(2025, 1 + i % 12, 1 + i % 28, tzinfo=UTC),
+                    "answers": {},
+                    "text_raw": r["text"],
+                    "text_redacted": r["text"],
+                }
+            )
+            for lab in r["groups"] + r["needs"]:
+                labels.append(
+                    {
+                        "response_id": next_id,
+                        "label": lab,
+                        "family": fam[lab],
+                        "score": 0.9,
+                        "source": "model",
+                        "status": "applied",
+                    }
+                )
+            next_id += 1
+        with db.session() as s:
+            s.execute(insert(Response.__table__), rows)
+            s.execute(insert(ResponseLabel.__table__), labels)
+
+
+def run(settings, n: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from fuqing.db import open_database
+    from fuqing.models import Response, ResponseLabel
+    from survey.summaries import Filters, summarize
+
+    db = open_database(settings)
+    t = time.perf_counter()
+    fill(db, n)
+    fill_s = time.perf_counter() - t
+    with db.session() as s:
+        s.execute(select(func.count()).select_from(Response)).scalar()
+    cases = {
+        "all": Filters(),
+        "county": Filters(county="金寨县"),
+        "county+group": Filters(county="霍山县", group="left_behind"),
+        "township+need+time": Filters(
+            county="岳西县",
+            township="岳西3镇",
+            need="employment",
+            since=datetime(2025, 3, 1).date(),
+            until=datetime(2025, 9, 30).date(),
+        ),
+    }
+    out: dict[str, object] = {"rows": n, "fill_s": round(fill_s, 1), "dialect": db.dialect}
+    for name, f in cases.items():
+        times, bare = [], []
+        for _ in range(5):
+            with db.session() as s:
+                t = time.perf_counter()
+                summarize(s, f)
+                times.append((time.perf_counter() - t) * 1000)
+            with db.session() as s:
+                from survey.summaries import _conditions
+
+                t = time.perf_counter()
+                ids = select(Response.id).where(*_conditions(f)).subquery()
+                s.execute(
+                    select(ResponseLabel.label, func.count())
+                    .where(ResponseLabel.status == "applied", ResponseLabel.response_id.in_(select(ids.c.id)))
+                    .group_by(ResponseLabel.label)
+                ).all()
+                bare.append((time.perf_counter() - t) * 1000)
+        out[name] = {
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "bare_aggregate_p50_ms": round(percentile(bare, 50), 1),
+            "ratio": round(percentile(times, 50) / max(percentile(bare, 50), 0.01), 1),
+        }
+        print(db.dialect, name, out[name], flush=True)
+    db.dispose()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--skip-pg", action="store_true")
+    args = ap.parse_args()
+    from fuqing.config import Settings
+
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as home:
+        results["sqlite"] = run(Settings(home=Path(home)), args.rows)
+    if not args.skip_pg:
+        import uuid
+
+        import psycopg
+
+        schema = f"fq_bench_{uuid.uuid4().hex[:8]}"
+        base = "postgresql://127.0.0.1:5432/test"
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            with tempfile.TemporaryDirectory() as home:
+                results["postgresql"] = run(
+                    Settings(home=Path(home), database_url=f"{base}?options=-csearch_path%3D{schema}"),
+                    args.rows,
+                )
+        finally:
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print("written", save("summary", results))
+
+
+if __name__ == "__main__":
+    main()
