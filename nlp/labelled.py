@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from fuqing.errors import InputError
+from fuqing.jsonl import read_jsonl
 from nlp.taxonomy import taxonomy
 
 
@@ -28,53 +28,40 @@ class LabelledRow:
 
 def read_labelled(path: Path) -> list[LabelledRow]:
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"找不到文件 {path}。", hint="请检查路径。")
     groups = {lab.id for lab in taxonomy().family("groups")}
     needs = {lab.id for lab in taxonomy().family("needs")}
     rows, seen = [], set()
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{path.name} 第 {n} 行不是合法的 JSON：{exc.msg}。", hint="每行一个 JSON 对象。"
-                ) from exc
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise InputError(
-                    f"{path.name} 第 {n} 行缺少 text。",
-                    hint='格式：{"id": "r1", "text": "...", "groups": [], "needs": []}',
-                )
-            rid = str(obj.get("id", n))
-            if rid in seen:
-                raise InputError(f"{path.name} 第 {n} 行的 id {rid!r} 重复。", hint="id 在文件内必须唯一。")
-            seen.add(rid)
-            for fam, allowed in (("groups", groups), ("needs", needs)):
-                values = obj.get(fam, [])
-                if not isinstance(values, list):
-                    raise InputError(
-                        f"{path.name} 第 {n} 行的 {fam} 应是列表。", hint='例如 []，或 ["left_behind"]'
-                    )
-                for v in values:
-                    if v not in allowed:
-                        raise InputError(
-                            f"{path.name} 第 {n} 行的 {fam} 中有未知标签 {v!r}。",
-                            hint="可用标签：" + "、".join(sorted(allowed)),
-                        )
-            rows.append(
-                LabelledRow(
-                    rid,
-                    obj["text"],
-                    list(obj.get("groups", [])),
-                    list(obj.get("needs", [])),
-                    obj.get("meta") or {},
-                )
+    for n, obj in read_jsonl(path):
+        if not isinstance(obj.get("text"), str):
+            raise InputError(
+                f"{path.name} 第 {n} 行缺少 text。",
+                hint='格式：{"id": "r1", "text": "...", "groups": [], "needs": []}',
             )
-    if not rows:
-        raise InputError(f"{path.name} 是空的。", hint="请提供至少一行数据。")
+        rid = str(obj.get("id", n))
+        if rid in seen:
+            raise InputError(f"{path.name} 第 {n} 行的 id {rid!r} 重复。", hint="id 在文件内必须唯一。")
+        seen.add(rid)
+        for fam, allowed in (("groups", groups), ("needs", needs)):
+            values = obj.get(fam, [])
+            if not isinstance(values, list):
+                raise InputError(
+                    f"{path.name} 第 {n} 行的 {fam} 应是列表。", hint='例如 []，或 ["left_behind"]'
+                )
+            for v in values:
+                if v not in allowed:
+                    raise InputError(
+                        f"{path.name} 第 {n} 行的 {fam} 中有未知标签 {v!r}。",
+                        hint="可用标签：" + "、".join(sorted(allowed)),
+                    )
+        rows.append(
+            LabelledRow(
+                rid,
+                obj["text"],
+                list(obj.get("groups", [])),
+                list(obj.get("needs", [])),
+                obj.get("meta") or {},
+            )
+        )
     return rows
 
 
