@@ -97,16 +97,20 @@ class RowParser:
         i = self.index.get(header)
         return row[i] if i is not None and i < len(row) else ""
 
-    def _role_value(self, row: list[str], role: str) -> tuple[str, str | None]:
-        """The raw text of a mapped role and the column it came from."""
+    def _role_value(
+        self, row: list[str], role: str, answers: dict[str, Any] | None = None
+    ) -> tuple[str, str | None]:
+        """The raw text of a mapped role and the column it came from (reusing the row's parsed answers)."""
         located = self.role_columns.get(role)
         if located is None:
             return "", None
         i, header, notation = located
-        cell = row[i] if i < len(row) else ""
         if not notation:
-            return cell.strip(), header
-        return answer_text(parse_answer(cell)), header
+            return (row[i] if i < len(row) else "").strip(), header
+        key = self.mapping.roles[role]
+        if answers is not None:
+            return answer_text(answers.get(key)), header
+        return answer_text(parse_answer(row[i] if i < len(row) else "")), header
 
     def _answer(self, q: Question, row: list[str]) -> Any:
         if q.type == "multiple" and q.options and len(q.columns) == len(q.options):
@@ -162,7 +166,7 @@ class RowParser:
                 straight = straight or (len(filled) >= 4 and len(set(filled)) == 1)
 
         def parsed(role: str, fn: Any, kind: str) -> Any:
-            raw, col = self._role_value(row, role)
+            raw, col = self._role_value(row, role, answers)
             if not raw:
                 return None
             try:
@@ -185,10 +189,10 @@ class RowParser:
         if any(p.kind == "error" for p in problems):
             return ParsedRow(row_no, None, problems)
 
-        source_id, _ = self._role_value(row, "source_id")
+        source_id, _ = self._role_value(row, "source_id", answers)
         if not source_id:
             source_id = "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
-        text_raw, _ = self._role_value(row, "needs_text")
+        text_raw, _ = self._role_value(row, "needs_text", answers)
         red = redact(text_raw) if text_raw else None
         ip_raw = (
             self._cell(row, self.layout.meta["ip"]).split("(")[0].strip() if "ip" in self.layout.meta else ""
@@ -196,12 +200,12 @@ class RowParser:
         ip_hash = (
             hashlib.blake2b(ip_raw.encode(), key=self.ip_key, digest_size=8).hexdigest() if ip_raw else None
         )
-        channel, _ = self._role_value(row, "channel")
-        fieldworker, _ = self._role_value(row, "fieldworker")
-        county, _ = self._role_value(row, "county")
-        township, _ = self._role_value(row, "township")
-        village, _ = self._role_value(row, "village")
-        marital, _ = self._role_value(row, "marital_status")
+        channel, _ = self._role_value(row, "channel", answers)
+        fieldworker, _ = self._role_value(row, "fieldworker", answers)
+        county, _ = self._role_value(row, "county", answers)
+        township, _ = self._role_value(row, "township", answers)
+        village, _ = self._role_value(row, "village", answers)
+        marital, _ = self._role_value(row, "marital_status", answers)
         record = {
             "source_id": source_id[:120],
             "county": county[:60] or None,

@@ -95,16 +95,21 @@ def parse_duration(cell: str) -> float | None:
     raise ValueProblem(f"答题用时“{c[:20]}”无法识别（应类似 123秒）")
 
 
+_AGE = re.compile(r"(\d{1,3})\s*岁?\s*(以上|及以上|以下|及以下)?")
+_AGE_RANGE = re.compile(r"(\d{1,3})\s*岁?\s*[~\-－—至到]\s*(\d{1,3})\s*岁?")
+_BIRTH_YEAR = re.compile(r"(19\d{2}|20\d{2})\s*年?")
+
+
 def parse_age(cell: str, *, today_year: int | None = None) -> int | None:
     c = cell.strip().replace("周岁", "岁")
     if not c:
         return None
     year = today_year or datetime.now(CST).year
-    if m := re.fullmatch(r"(\d{1,3})\s*岁?\s*(以上|及以上|以下|及以下)?", c):
+    if m := _AGE.fullmatch(c):
         age = int(m.group(1))
-    elif m := re.fullmatch(r"(\d{1,3})\s*岁?\s*[~\-－—至到]\s*(\d{1,3})\s*岁?", c):
+    elif m := _AGE_RANGE.fullmatch(c):
         age = (int(m.group(1)) + int(m.group(2))) // 2
-    elif m := re.fullmatch(r"(19\d{2}|20\d{2})\s*年?", c):
+    elif m := _BIRTH_YEAR.fullmatch(c):
         age = year - int(m.group(1))
     else:
         raise ValueProblem(f"年龄“{c[:20]}”无法识别（应为数字，如 38 或 30~34岁）")
@@ -134,12 +139,15 @@ _MARITAL = [
 ]
 
 
+_MARITAL_RE = [(re.compile(p), v) for p, v in _MARITAL]
+
+
 def normalize_marital(cell: str) -> str | None:
     c = cell.strip()
     if not c:
         return None
-    for pattern, value in _MARITAL:
-        if re.search(pattern, c):
+    for pattern, value in _MARITAL_RE:
+        if pattern.search(c):
             return value
     return c[:20]
 
