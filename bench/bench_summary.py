@@ -28,6 +28,7 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
 
     from fuqing.models import Response, ResponseLabel, Survey
     from nlp.taxonomy import taxonomy
+    from survey.tagging import bit_of
 
     texts = [
         json.loads(line)
@@ -64,7 +65,10 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
                     "text_redacted": r["text"],
                 }
             )
+            masks = {"groups_mask": 0, "needs_mask": 0}
             for lab in r["groups"] + r["needs"]:
+                column, bit = bit_of(lab)
+                masks[column] |= bit
                 labels.append(
                     {
                         "response_id": next_id,
@@ -75,6 +79,7 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
                         "status": "applied",
                     }
                 )
+            rows[-1].update(masks)
             next_id += 1
         with db.session() as s:
             s.execute(insert(Response.__table__), rows)

@@ -145,6 +145,10 @@ class Response(Base):
     tagged_version: Mapped[str | None] = mapped_column(String(60))
     review_status: Mapped[str | None] = mapped_column(String(20), index=True)  # queued | reviewed
     flag_injection: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Applied labels as bit masks (bit j = j-th label of the family in taxonomy order), kept in step with
+    # response_labels so that summaries count every label in one scan of responses, without a join.
+    groups_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    needs_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ResponseLabel(Base):

@@ -35,6 +35,13 @@ def _ensure_domain_words() -> None:
     _loaded = True
 
 
+class _FastCut:
+    """jieba's tokenizer interface (``cut``) over the domain-dictionary jieba-rs segmenter."""
+
+    def cut(self, sentence: str, *args: object, **kwargs: object) -> list[str]:
+        return get_segmenter().cut(sentence)
+
+
 def fit_idf(texts: Sequence[str]) -> dict[str, float]:
     seg = get_segmenter()
     df: Counter[str] = Counter()
@@ -64,6 +71,9 @@ def keywords(texts: Sequence[str], top: int = 15, method: str = "tfidf") -> list
             path = fh.name
         try:
             extractor = jieba.analyse.TFIDF(idf_path=path)
+            extractor.tokenizer = (
+                _FastCut()
+            )  # jieba.analyse's TF-IDF, with the jieba-rs segmenter (same tokens)
             words = extractor.extract_tags(joined, topK=top * 2, withWeight=True)
         finally:
             os.unlink(path)

@@ -112,15 +112,24 @@ def _month(session: Session) -> Any:
     return func.strftime("%Y-%m", func.datetime(Response.collected_at, "+8 hours"))
 
 
+def _bit(column: Any, j: int) -> Any:
+    """(mask >> j) & 1 as an integer expression, valid in SQLite and PostgreSQL."""
+    return column.op(">>")(j).op("&")(1)
+
+
 def summarize(
     session: Session, f: Filters, *, threshold: int = 5, with_keywords: bool = True
 ) -> dict[str, Any]:
     f.validate()
     conds = _conditions(f)
     protect = bool(f.village)  # village-level tables are where a woman could be recognised
-    base = select(Response.id).where(*conds)
-    respondents = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     tax = taxonomy()
+    groups, needs = [lab.id for lab in tax.family("groups")], [lab.id for lab in tax.family("needs")]
+    # One scan: respondents and every label count (labels live as bit masks on responses).
+    sums = [func.sum(_bit(Response.groups_mask, j)) for j in range(len(groups))]
+    sums += [func.sum(_bit(Response.needs_mask, j)) for j in range(len(needs))]
+    row = session.execute(select(func.count(), *sums).where(*conds)).one()
+    respondents = int(row[0] or 0)
     out: dict[str, Any] = {
         "filters": f.to_dict(),
         "respondents": respondents,
@@ -140,70 +149,51 @@ def summarize(
         )
         out["message"] = "没有符合条件的回答：请放宽筛选条件。"
         return out
-    ids = base.subquery()
-    counts = dict(
-        session.execute(
-            select(ResponseLabel.label, func.count(func.distinct(ResponseLabel.response_id)))
-            .where(ResponseLabel.status == "applied", ResponseLabel.response_id.in_(select(ids.c.id)))
-            .group_by(ResponseLabel.label)
-        ).all()
-    )
-    for fam in ("needs", "groups"):
+    counts = dict(zip(groups + needs, (int(v or 0) for v in row[1:]), strict=True))
+    for fam, ids in (("needs", needs), ("groups", groups)):
         block = {}
-        for lab in tax.family(fam):
-            k = int(counts.get(lab.id, 0))
+        for lab_id in ids:
+            k = counts[lab_id]
             low, high = wilson(k, respondents)
-            block[lab.id] = {
-                "name": lab.name,
+            block[lab_id] = {
+                "name": tax.get(lab_id).name,
                 "count": _cell(k, threshold, protect),
                 "share": round(k / respondents, 4),
                 "interval": [low, high],
             }
         out[fam] = dict(sorted(block.items(), key=lambda kv: -kv[1]["share"]))
-    g, n = aliased(ResponseLabel), aliased(ResponseLabel)
-    cross = session.execute(
-        select(g.label, n.label, func.count(func.distinct(g.response_id)))
-        .join(n, and_(n.response_id == g.response_id, n.family == "needs", n.status == "applied"))
-        .where(g.family == "groups", g.status == "applied", g.response_id.in_(select(ids.c.id)))
-        .group_by(g.label, n.label)
-    ).all()
+    cells = [(g, n) for g in range(len(groups)) for n in range(len(needs))]
+    cross_row = session.execute(
+        select(
+            *[func.sum(_bit(Response.groups_mask, g) * _bit(Response.needs_mask, n)) for g, n in cells]
+        ).where(*conds)
+    ).one()
     crosstab: dict[str, dict[str, Any]] = {}
-    for gl, nl, c in cross:
-        crosstab.setdefault(gl, {})[nl] = _cell(int(c), threshold, protect)
+    for (g, n), c in zip(cells, cross_row, strict=True):
+        if c:
+            crosstab.setdefault(groups[g], {})[needs[n]] = _cell(int(c), threshold, protect)
     out["crosstab"] = crosstab
     level = "village" if f.township else "township" if f.county else "county"
     region_col = getattr(Response, level)
     region_rows = session.execute(
-        select(region_col, ResponseLabel.label, func.count(func.distinct(Response.id)))
-        .join(
-            ResponseLabel,
-            and_(
-                ResponseLabel.response_id == Response.id,
-                ResponseLabel.status == "applied",
-                ResponseLabel.family == "needs",
-            ),
-        )
+        select(region_col, func.count(), *[func.sum(_bit(Response.needs_mask, j)) for j in range(len(needs))])
         .where(*conds)
-        .group_by(region_col, ResponseLabel.label)
+        .group_by(region_col)
+        .order_by(func.count().desc())
     ).all()
-    totals = dict(session.execute(select(region_col, func.count()).where(*conds).group_by(region_col)).all())
-    regions: dict[str, list[tuple[str, int]]] = {}
-    for region, lab, c in region_rows:
-        regions.setdefault(region or "（未填）", []).append((lab, int(c)))
     village_level = level == "village"
     out["regions"] = [
         {
             "level": level,
-            "name": name,
-            "respondents": _cell(
-                int(totals.get(None if name == "（未填）" else name, 0)), threshold, village_level
-            ),
+            "name": r[0] or "（未填）",
+            "respondents": _cell(int(r[1]), threshold, village_level),
             "top_needs": [
-                {"need": lab, "count": _cell(c, threshold, village_level)}
-                for lab, c in sorted(rows, key=lambda t: -t[1])[:3]
+                {"need": needs[j], "count": _cell(int(c), threshold, village_level)}
+                for j, c in sorted(enumerate(r[2:]), key=lambda t: -(t[1] or 0))[:3]
+                if c
             ],
         }
-        for name, rows in sorted(regions.items(), key=lambda kv: -int(totals.get(kv[0], 0) or 0))
+        for r in region_rows
     ]
     month = _month(session)
     out["trend"] = [

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fuqing.audit import record
@@ -100,6 +100,39 @@ def store_taggings(
         session.execute(update(Response).where(Response.id.in_(queued)).values(review_status="queued"))
     if injected:
         session.execute(update(Response).where(Response.id.in_(injected)).values(flag_injection=True))
+    refresh_masks(session, ids)
+
+
+def bit_of(label: str) -> tuple[str, int]:
+    """The mask column and bit of a label: its position within its family in taxonomy order."""
+    tax = taxonomy()
+    family = tax.family_of(label)
+    return ("groups_mask" if family == "groups" else "needs_mask"), 1 << [
+        lab.id for lab in tax.family(family)
+    ].index(label)
+
+
+def refresh_masks(session: Session, response_ids: Sequence[int]) -> None:
+    """Recompute the label bit masks of these responses from their applied labels."""
+    ids = list(response_ids)
+    if not ids:
+        return
+    masks = {rid: {"groups_mask": 0, "needs_mask": 0} for rid in ids}
+    rows = session.execute(
+        select(ResponseLabel.response_id, ResponseLabel.label).where(
+            ResponseLabel.response_id.in_(ids), ResponseLabel.status == "applied"
+        )
+    ).all()
+    for rid, lab in rows:
+        column, bit = bit_of(lab)
+        masks[rid][column] |= bit
+    session.execute(
+        update(Response.__table__).where(Response.__table__.c.id == bindparam("rid")),
+        [
+            {"rid": rid, "groups_mask": m["groups_mask"], "needs_mask": m["needs_mask"]}
+            for rid, m in masks.items()
+        ],
+    )
 
 
 def tag_responses(
@@ -231,6 +264,8 @@ def review(
             )
         )
     resp.review_status = "reviewed"
+    session.flush()
+    refresh_masks(session, [response_id])
     record(session, user or "cli", "review", "response", response_id, labels=chosen)
     return {"id": response_id, "labels": chosen}
 

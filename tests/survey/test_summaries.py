@@ -5,6 +5,7 @@ import pytest
 from fuqing.errors import InputError
 from fuqing.models import Response, ResponseLabel, Survey
 from survey.summaries import Filters, summarize, wilson
+from survey.tagging import refresh_masks
 
 # (county, township, village, month, text, labels)
 ROWS = (
@@ -82,6 +83,8 @@ def filled(db):
                     status="superseded",
                 )
             )
+        s.flush()
+        refresh_masks(s, [rid for (rid,) in s.query(Response.id)])
     return db
 
 
