@@ -15,7 +15,6 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from fuqing.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 SEED = REPO / "corpus" / "data" / "anhui-ponan-2022.raw.txt"
 
 
