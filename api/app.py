@@ -83,10 +83,15 @@ def install_docs(app: FastAPI) -> None:
     """API documentation at /docs from Swagger UI files shipped in a Python package: no CDN, works offline."""
     import swagger_ui_bundle
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # Until the web pages exist (issue 7), the service's front door is its API documentation.
+        return RedirectResponse("/docs")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

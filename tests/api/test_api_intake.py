@@ -237,3 +237,10 @@ def test_report_download(api, bundled_home, tmp_path):
     assert Document(tmp_path / "r.docx").paragraphs[0].text == "基层妇女群众需求调研报告"
     assert api.post("/api/reports?format=pdf", json={}, headers=auth(api, "staff")).status_code == 422
     assert api.post("/api/reports", json={}, headers=auth(api, "fieldworker")).status_code == 403
+
+
+def test_front_door_leads_to_offline_docs(api):
+    r = api.get("/", follow_redirects=False)
+    assert r.status_code in (302, 307) and r.headers["location"] == "/docs"
+    page = api.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in page and "cdn" not in page
