@@ -126,7 +126,7 @@ def draft_cmd(
     """起草调研发现与工作建议：每句注明统计、原话和政策条款；未通过核验的句子不显示并说明原因。"""
     from corpus.service import Corpus
     from nlp.llm import make_chat_model
-    from survey.drafting import LLMDrafter, draft_findings
+    from survey.drafting import LLMDrafter, draft_findings, record_draft
 
     settings = settings_of(ctx)
     f = Filters(
@@ -137,6 +137,7 @@ def draft_cmd(
     with open_database(settings).session() as s:
         summary_ = summarize(s, f, threshold=settings.small_cell_threshold)
         d = draft_findings(summary_, Corpus.open(settings), s, drafter)
+        record_draft(s, "cli", d, summary_["filters"])
     if as_json:
         print_json(d.to_dict())
         return

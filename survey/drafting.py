@@ -348,6 +348,27 @@ def policy_gaps(summary: dict[str, Any], corpus: Any) -> list[dict[str, Any]]:
     return gaps
 
 
+def record_draft(session: Any, actor: Any, draft: Draft, filters: dict[str, Any]) -> None:
+    """Which drafter, model and prompt produced a draft, and how much of it survived verification (audit log)."""
+    from fuqing.audit import record
+
+    record(
+        session,
+        actor,
+        "draft",
+        "summary",
+        None,
+        drafter=draft.drafter,
+        model=draft.model,
+        prompt_hash=draft.prompt_hash,
+        filters=filters,
+        findings=len(draft.findings),
+        suggestions=len(draft.suggestions),
+        rejected=len(draft.rejected),
+        fallback=draft.fallback_reason,
+    )
+
+
 def draft_findings(
     summary: dict[str, Any], corpus: Any, session: Any, drafter: Drafter | None = None
 ) -> Draft:

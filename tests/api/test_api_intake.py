@@ -210,6 +210,12 @@ def test_drafts_endpoint(api, bundled_home):
         )
     d = api.post("/api/drafts", json={"county": "金寨县"}, headers=auth(api, "staff")).json()
     assert d["drafter"] == "offline" and d["findings"] and d["findings"][0]["rendered_citations"]
+    logged = [e for e in api.get("/api/audit", headers=auth(api, "admin")).json() if e["action"] == "draft"]
+    assert (
+        logged
+        and logged[0]["detail"]["drafter"] == "offline"
+        and logged[0]["detail"]["findings"] == len(d["findings"])
+    )
     assert api.post("/api/drafts", json={}, headers=auth(api, "fieldworker")).status_code == 403
 
 
