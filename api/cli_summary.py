@@ -125,15 +125,13 @@ def draft_cmd(
 ) -> None:
     """起草调研发现与工作建议：每句注明统计、原话和政策条款；未通过核验的句子不显示并说明原因。"""
     from corpus.service import Corpus
-    from nlp.llm import make_chat_model
-    from survey.drafting import LLMDrafter, draft_findings, record_draft
+    from survey.drafting import configured_drafter, draft_findings, record_draft
 
     settings = settings_of(ctx)
     f = Filters(
         survey, county, township, village, _date(since, "--since"), _date(until, "--until"), group, need
     )
-    chat = make_chat_model(settings)
-    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+    drafter = configured_drafter(settings)
     with open_database(settings).session() as s:
         summary_ = summarize(s, f, threshold=settings.small_cell_threshold)
         d = draft_findings(summary_, Corpus.open(settings), s, drafter)

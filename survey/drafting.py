@@ -348,6 +348,14 @@ def policy_gaps(summary: dict[str, Any], corpus: Any) -> list[dict[str, Any]]:
     return gaps
 
 
+def configured_drafter(settings: Any) -> Drafter | None:
+    """The LLM drafter when FUQING_LLM_* configure one, else None (the offline drafter is the default)."""
+    from nlp.llm import make_chat_model
+
+    chat = make_chat_model(settings)
+    return LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+
+
 def record_draft(session: Any, actor: Any, draft: Draft, filters: dict[str, Any]) -> None:
     """Which drafter, model and prompt produced a draft, and how much of it survived verification (audit log)."""
     from fuqing.audit import record

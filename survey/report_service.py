@@ -14,14 +14,12 @@ def make_report(
     settings: Settings, filters: Filters, fmt: str, output: Path, *, title: str, corpus=None, db=None
 ) -> Path:  # type: ignore[no-untyped-def]
     from corpus.service import Corpus
-    from nlp.llm import make_chat_model
     from nlp.model_store import current_model
-    from survey.drafting import LLMDrafter, draft_findings
+    from survey.drafting import configured_drafter, draft_findings
 
     database = db or open_database(settings)
     corpus = corpus or Corpus.open(settings)
-    chat = make_chat_model(settings)
-    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
+    drafter = configured_drafter(settings)
     try:
         model = current_model(settings, train_if_missing=False).manifest
     except Exception:

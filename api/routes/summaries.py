@@ -91,14 +91,11 @@ def drafts(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     """Draft findings and suggestions for a summary; every sentence cites statistics, quotes and clauses."""
-    from nlp.llm import make_chat_model
-    from survey.drafting import LLMDrafter, draft_findings, record_draft
+    from survey.drafting import configured_drafter, draft_findings, record_draft
 
     settings = request.app.state.settings
     summary = summarize(session, Filters(**body.model_dump()), threshold=settings.small_cell_threshold)
-    chat = make_chat_model(settings)
-    drafter = LLMDrafter(chat, settings.llm_timeout_s) if chat is not None else None
-    draft = draft_findings(summary, request.app.state.corpus.get(), session, drafter)
+    draft = draft_findings(summary, request.app.state.corpus.get(), session, configured_drafter(settings))
     with request.app.state.db.session(write=True) as w:
         record_draft(w, user, draft, summary["filters"])
     return draft.to_dict()
