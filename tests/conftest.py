@@ -130,3 +130,9 @@ def tagger(trained):  # type: ignore[no-untyped-def]
 def install_model(template: Path, home: Path) -> None:
     """Give a test home the session's trained model instead of training again."""
     shutil.copytree(template / "models", home / "models", dirs_exist_ok=True)
+
+
+def install_corpus(template: Path, home: Path) -> None:
+    """Give a test home the session's ingested corpus (documents, embedder and Chroma) instead of ingesting again."""
+    for part in ("corpus", "chroma"):
+        shutil.copytree(template / part, home / part, dirs_exist_ok=True)

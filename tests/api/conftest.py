@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from fuqing.auth import add_user, create_token
 from fuqing.db import open_database
-from tests.conftest import install_model
+from tests.conftest import install_corpus, install_model
 
 
 @pytest.fixture()
@@ -27,6 +27,13 @@ def api(db_settings, model_template):  # type: ignore[no-untyped-def]
         client.tokens = tokens  # type: ignore[attr-defined]
         yield client
     db.dispose()
+
+
+@pytest.fixture()
+def api_with_corpus(api, bundled_home):  # type: ignore[no-untyped-def]
+    """The app with the ingested bundled corpus in its home (opened lazily on the first corpus request)."""
+    install_corpus(bundled_home, api.app.state.settings.resolved_home)
+    return api
 
 
 def auth(client, role: str) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -172,15 +172,8 @@ def test_admin_manages_users_and_audit_has_no_personal_fields(api):
     assert api.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_corpus_over_http(api, bundled_home):
-    import shutil
-
-    from corpus.service import Corpus
-
-    home = api.app.state.settings.resolved_home
-    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
-    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
-    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+def test_corpus_over_http(api_with_corpus):
+    api = api_with_corpus
     hits = api.get(
         "/api/corpus/search", params={"q": "留守妇女 联系", "k": 3}, headers=auth(api, "fieldworker")
     ).json()
@@ -192,15 +185,8 @@ def test_corpus_over_http(api, bundled_home):
     assert api.get("/api/corpus/search", params={"q": "x"}).status_code == 401
 
 
-def test_drafts_endpoint(api, bundled_home):
-    import shutil
-
-    from corpus.service import Corpus
-
-    home = api.app.state.settings.resolved_home
-    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
-    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
-    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+def test_drafts_endpoint(api_with_corpus):
+    api = api_with_corpus
     sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
     for i in range(6):
         api.post(
@@ -219,15 +205,8 @@ def test_drafts_endpoint(api, bundled_home):
     assert api.post("/api/drafts", json={}, headers=auth(api, "fieldworker")).status_code == 403
 
 
-def test_report_download(api, bundled_home, tmp_path):
-    import shutil
-
-    from corpus.service import Corpus
-
-    home = api.app.state.settings.resolved_home
-    shutil.copytree(bundled_home / "corpus", home / "corpus", dirs_exist_ok=True)
-    shutil.copytree(bundled_home / "chroma", home / "chroma", dirs_exist_ok=True)
-    api.app.state.corpus._value = Corpus.open(api.app.state.settings)
+def test_report_download(api_with_corpus, tmp_path):
+    api = api_with_corpus
     sid = api.post("/api/surveys", json={"title": "t"}, headers=auth(api, "staff")).json()["id"]
     for i in range(6):
         api.post(

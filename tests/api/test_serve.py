@@ -1,7 +1,6 @@
 """The README's main job: `fuqing serve` starts a live server on embedded defaults and answers."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import install_model
+from tests.conftest import install_corpus, install_model
 
 
 def _free_port() -> int:
@@ -22,8 +21,7 @@ def _free_port() -> int:
 def test_serve_starts_and_answers(tmp_path: Path, model_template, bundled_home):
     home = tmp_path / "home"
     install_model(model_template, home)
-    shutil.copytree(bundled_home / "corpus", home / "corpus")
-    shutil.copytree(bundled_home / "chroma", home / "chroma")
+    install_corpus(bundled_home, home)
     env = {**os.environ, "FUQING_HOME": str(home), "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
     subprocess.run(
         [sys.executable, "-m", "api.cli", "user", "add", "boss", "--role", "admin"],
