@@ -13,11 +13,14 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
+from api.routes import evals as eval_routes
+from api.web import install_web
 from corpus.service import Corpus
 from fuqing.config import Settings
 from fuqing.db import Database, open_database
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
+from survey.summary_index import SummaryIndex
 from survey.tagging import tag_responses
 
 log = logging.getLogger(__name__)
@@ -46,13 +49,21 @@ def create_app(
     db: Database | None = None,
     tagger: Tagger | None = None,
     corpus: Corpus | None = None,
+    warm: bool = False,
 ) -> FastAPI:
+    """``warm`` loads the summary index in a background thread at start-up (what `fuqing serve` does), so the
+    first dashboard after a restart does not wait for 1,000,000 rows to load."""
     settings = settings or Settings()
     database = db or open_database(settings)
     lazy_tagger = Lazy(lambda: load_tagger(settings), tagger)
+    summary_index = SummaryIndex()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(
+                target=warm_summary_index, args=(database, summary_index), name="summary-index", daemon=True
+            ).start()
         yield
         if db is None:
             database.dispose()
@@ -70,28 +81,36 @@ def create_app(
     app.state.db = database
     app.state.tagger = lazy_tagger
     app.state.corpus = Lazy(lambda: Corpus.open(settings), corpus)
+    # One summary index per process: loaded once, then refreshed by revision before each summary.
+    app.state.summary_index = summary_index
     app.state.on_batch = lambda session, ids: tag_responses(
         session, ids, lazy_tagger.get(), floor=settings.kappa_floor
     )
     install_error_handlers(app)
     for module in (admin, surveys, uploads, review, summaries, corpus_routes):
         app.include_router(module.router)
+    app.include_router(eval_routes.router)
+    install_web(app)
     return app
+
+
+def warm_summary_index(database: Database, index: SummaryIndex) -> None:
+    try:
+        with database.session() as s:
+            index.refresh(s)
+        log.info("summary index loaded: %d responses", index.n)
+    except Exception:  # the first summary will load it instead
+        log.warning("could not preload the summary index", exc_info=True)
 
 
 def install_docs(app: FastAPI) -> None:
     """API documentation at /docs from Swagger UI files shipped in a Python package: no CDN, works offline."""
     import swagger_ui_bundle
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse, RedirectResponse
+    from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # Until the web pages exist (issue 7), the service's front door is its API documentation.
-        return RedirectResponse("/docs")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

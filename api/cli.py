@@ -41,7 +41,7 @@ def serve(
     from corpus.service import Corpus
 
     console.print("正在准备需求标注模型与政策语料（首次启动会训练模型、导入语料，约半分钟）……")
-    app_ = create_app(settings, tagger=load_tagger(settings), corpus=Corpus.open(settings))
+    app_ = create_app(settings, tagger=load_tagger(settings), corpus=Corpus.open(settings), warm=True)
     console.print(f"服务地址：http://{host}:{port}/  接口文档：http://{host}:{port}/docs")
     uvicorn.run(app_, host=host, port=port, log_level="info", access_log=False)
 

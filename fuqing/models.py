@@ -149,6 +149,19 @@ class Response(Base):
     # response_labels so that summaries count every label in one scan of responses, without a join.
     groups_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     needs_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The data revision (fuqing/revisions.py) of the last insert or label change, so that an in-memory
+    # summary index reloads only the rows that changed since it last looked.
+    rev: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
+
+
+class DataVersion(Base):
+    """One row: the last data revision handed out. Bumped once per writing transaction that inserts responses
+    or changes their labels; the row lock makes revisions commit in order on PostgreSQL."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rev: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ResponseLabel(Base):

@@ -3,11 +3,14 @@ themselves (jieba's bundled IDF comes from news text, where 低保 or 留守 are
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
 from nlp.normalize import normalize_for_features
 from nlp.segment import get_segmenter, is_content_token
@@ -35,19 +38,42 @@ def _ensure_domain_words() -> None:
     _loaded = True
 
 
-class _FastCut:
-    """jieba's tokenizer interface (``cut``) over the domain-dictionary jieba-rs segmenter."""
+class _Given:
+    """jieba's tokenizer interface (``cut``) returning tokens already cut by the domain-dictionary jieba-rs
+    segmenter, so each text is segmented once for both the IDF and the term counts."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
 
     def cut(self, sentence: str, *args: object, **kwargs: object) -> list[str]:
-        return get_segmenter().cut(sentence)
+        return self.tokens
+
+
+@lru_cache(maxsize=1)
+def _base_extractor() -> Any:
+    """One jieba.analyse TF-IDF extractor (built from a one-word IDF file instead of jieba's 6 MB news IDF,
+    which would be read and then replaced); each call works on a shallow copy with the survey's own IDF."""
+    import jieba.analyse
+
+    with tempfile.NamedTemporaryFile("w", suffix=".idf", delete=False, encoding="utf-8") as fh:
+        fh.write("妇女 1.0\n")
+        path = fh.name
+    try:
+        return jieba.analyse.TFIDF(idf_path=path)
+    finally:
+        os.unlink(path)
 
 
 def fit_idf(texts: Sequence[str]) -> dict[str, float]:
     seg = get_segmenter()
+    return _idf([seg.tokens(t) for t in texts])
+
+
+def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
     df: Counter[str] = Counter()
-    for t in texts:
-        df.update(set(seg.tokens(t)))
-    n = max(len(texts), 1)
+    for toks in token_lists:
+        df.update(set(toks))
+    n = max(len(token_lists), 1)
     return {w: math.log((n + 1) / (c + 1)) + 1.0 for w, c in df.items()}
 
 
@@ -58,24 +84,19 @@ def keywords(texts: Sequence[str], top: int = 15, method: str = "tfidf") -> list
         return []
     import jieba.analyse
 
-    _ensure_domain_words()
-    joined = "\n".join(texts)
     if method == "textrank":
-        words = jieba.analyse.textrank(joined, topK=top * 2, withWeight=True, allowPOS=_KEEP_POS)
+        _ensure_domain_words()
+        words = jieba.analyse.textrank("\n".join(texts), topK=top * 2, withWeight=True, allowPOS=_KEEP_POS)
     else:
-        idf = fit_idf(texts)
-        with tempfile.NamedTemporaryFile("w", suffix=".idf", delete=False, encoding="utf-8") as fh:
-            for w, v in idf.items():
-                if " " not in w:
-                    fh.write(f"{w} {v:.6f}\n")
-            path = fh.name
-        try:
-            extractor = jieba.analyse.TFIDF(idf_path=path)
-            extractor.tokenizer = (
-                _FastCut()
-            )  # jieba.analyse's TF-IDF, with the jieba-rs segmenter (same tokens)
-            words = extractor.extract_tags(joined, topK=top * 2, withWeight=True)
-        finally:
-            os.unlink(path)
+        seg = get_segmenter()
+        cuts = [seg.cut(t) for t in texts]
+        content = {w for w in {w for toks in cuts for w in toks} if is_content_token(w)}  # once per word
+        idf = _idf([[w for w in toks if w in content] for toks in cuts])
+        extractor = copy.copy(_base_extractor())
+        extractor.tokenizer = _Given([w for toks in cuts for w in toks])
+        extractor.idf_freq = idf
+        values = sorted(idf.values())
+        extractor.median_idf = values[len(values) // 2] if values else 1.0
+        words = extractor.extract_tags("", topK=top * 2, withWeight=True)
     out = [(w, round(float(s), 4)) for w, s in words if is_content_token(w) and len(w) >= 2]
     return out[:top]

@@ -18,6 +18,7 @@ from fuqing.models import Response
 from nlp.normalize import normalize_for_features
 from nlp.segment import get_segmenter, is_content_token
 from survey.summaries import Filters, summarize
+from survey.summary_index import SummaryIndex
 
 SYNONYMS: dict[str, list[str]] = {
     "left_behind": ["留守妇女", "留守", "丈夫在外", "老公在外", "男人在外打工"],
@@ -107,10 +108,13 @@ class Parsed:
     not_understood: list[str] = field(default_factory=list)
 
 
-def _regions(session: Session) -> list[tuple[str, str]]:
+def _regions(session: Session, index: SummaryIndex | None = None) -> list[tuple[str, str]]:
     """(level, name) for every region name present in the data, longest names first."""
     out = []
     for level in ("county", "township", "village"):
+        if index is not None:
+            out += [(level, n) for n in index.values(level)]
+            continue
         col = getattr(Response, level)
         out += [(level, n) for (n,) in session.execute(select(col).where(col.is_not(None)).distinct()) if n]
     return sorted(out, key=lambda t: -len(t[1]))
@@ -147,13 +151,17 @@ def _time_range(text: str, today: date) -> tuple[date | None, date | None, str |
     return None, None, None
 
 
-def parse_question(session: Session, question: str, *, today: date | None = None) -> Parsed:
+def parse_question(
+    session: Session, question: str, *, today: date | None = None, index: SummaryIndex | None = None
+) -> Parsed:
     today = today or date.today()
     text = normalize_for_features(question)
     f = Filters()
     understood: dict[str, str] = {}
     rest = text
-    for level, name in _regions(session):
+    if index is not None:
+        index.refresh(session)
+    for level, name in _regions(session, index):
         short = _REGION_SUFFIX.sub("", name)
         for form in (name, short) if len(short) >= 2 else (name,):
             if form and form in rest and getattr(f, level) is None:
@@ -182,12 +190,19 @@ def parse_question(session: Session, question: str, *, today: date | None = None
     return Parsed(f, understood, list(dict.fromkeys(leftovers)))
 
 
-def ask(session: Session, question: str, *, threshold: int = 5, today: date | None = None) -> dict[str, Any]:
+def ask(
+    session: Session,
+    question: str,
+    *,
+    threshold: int = 5,
+    today: date | None = None,
+    index: SummaryIndex | None = None,
+) -> dict[str, Any]:
     if not question or not question.strip():
         from fuqing.errors import InputError
 
         raise InputError("问题不能为空。", hint="例如：金寨县的留守妇女最需要什么")
-    parsed = parse_question(session, question, today=today)
+    parsed = parse_question(session, question, today=today, index=index)
     result: dict[str, Any] = {
         "question": question,
         "filters": parsed.filters.to_dict(),
@@ -198,5 +213,5 @@ def ask(session: Session, question: str, *, threshold: int = 5, today: date | No
         result["message"] = (
             "没有看懂这个问题与调查数据的关系：没有识别出地区、人群、需求或时间。可以问“金寨县的留守妇女最需要什么”。"
         )
-    result["summary"] = summarize(session, parsed.filters, threshold=threshold)
+    result["summary"] = summarize(session, parsed.filters, threshold=threshold, index=index)
     return result

@@ -25,6 +25,7 @@ from fuqing.config import Settings
 from fuqing.db import Database
 from fuqing.errors import InputError
 from fuqing.models import Response, Upload, UploadError, User
+from fuqing.revisions import next_rev
 from fuqing.secret import install_key
 from fuqing.timeutil import utcnow
 from survey.detect import Layout, detect_layout
@@ -396,12 +397,14 @@ def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:
             )
             new = [c for c in candidates if c.record["source_id"] not in existing]
             duplicates += len(candidates) - len(new)
+            rev = next_rev(s) if new else 0
             values = [
                 {
                     **c.record,
                     "survey_id": report.survey_id,
                     "upload_id": report.upload_id,
                     "created_by": imp.user.id if imp.user else None,
+                    "rev": rev,
                 }
                 for c in new
             ]

@@ -11,7 +11,15 @@ from survey.summaries import Filters, summarize
 
 
 def make_report(
-    settings: Settings, filters: Filters, fmt: str, output: Path, *, title: str, corpus=None, db=None
+    settings: Settings,
+    filters: Filters,
+    fmt: str,
+    output: Path,
+    *,
+    title: str,
+    corpus=None,
+    db=None,
+    index=None,
 ) -> Path:  # type: ignore[no-untyped-def]
     from corpus.service import Corpus
     from nlp.model_store import current_model
@@ -25,6 +33,6 @@ def make_report(
     except Exception:
         model = None
     with database.session() as s:
-        summary = summarize(s, filters, threshold=settings.small_cell_threshold)
+        summary = summarize(s, filters, threshold=settings.small_cell_threshold, index=index)
         draft = draft_findings(summary, corpus, s, drafter).to_dict()
     return build_report(summary, draft, corpus, fmt, output, title=title, model=model)

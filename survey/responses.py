@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fuqing.audit import record
 from fuqing.errors import InputError
 from fuqing.models import Response, User
+from fuqing.revisions import next_rev
 from nlp.redact import redact, redact_value
 from survey.surveys import get_survey
 from survey.tables import MAX_CELL_CHARS
@@ -76,6 +77,7 @@ def submit_response(
         redactions=red.counts if red else {},
         created_by=user.id if user else None,
         flag_all_skipped=not text and not answers,
+        rev=next_rev(session),
         **{**values, "marital_status": normalize_marital(values["marital_status"] or "")},
     )
     if resp.fieldworker is None and user is not None and user.role == "fieldworker":

@@ -11,14 +11,15 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from fuqing.errors import InputError
 from fuqing.models import Response, ResponseLabel
 from fuqing.timeutil import CST
 from nlp.keywords import keywords
 from nlp.taxonomy import taxonomy
+from survey.summary_index import Aggregate, SummaryIndex
 
 MAX_QUOTES = 8
 
@@ -74,18 +75,10 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
 
 
-def _conditions(f: Filters) -> list[Any]:
+def prefilter(f: Filters) -> list[Any]:
+    """The SQL conditions a one-off index may load by (the label filters are applied in the index)."""
     conds: list[Any] = []
-    for name in (
-        "survey_id",
-        "county",
-        "township",
-        "village",
-        "channel",
-        "fieldworker",
-        "age_band",
-        "marital_status",
-    ):
+    for name in ("survey_id", "county", "township", "village"):
         value = getattr(f, name)
         if value not in (None, ""):
             conds.append(getattr(Response, name) == value)
@@ -93,12 +86,6 @@ def _conditions(f: Filters) -> list[Any]:
         conds.append(Response.collected_at >= datetime.combine(f.since, time.min, CST))
     if f.until:
         conds.append(Response.collected_at <= datetime.combine(f.until, time.max, CST))
-    for label in (f.group, f.need):
-        if label:
-            rl = aliased(ResponseLabel)
-            conds.append(
-                exists().where(and_(rl.response_id == Response.id, rl.label == label, rl.status == "applied"))
-            )
     return conds
 
 
@@ -106,54 +93,46 @@ def _cell(count: int, threshold: int, protect: bool) -> int | str:
     return f"<{threshold}" if protect and 0 < count < threshold else count
 
 
-def _month(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", Response.collected_at), "YYYY-MM")
-    return func.strftime("%Y-%m", func.datetime(Response.collected_at, "+8 hours"))
-
-
-def _bit(column: Any, j: int) -> Any:
-    """(mask >> j) & 1 as an integer expression, valid in SQLite and PostgreSQL."""
-    return column.op(">>")(j).op("&")(1)
+def _empty(out: dict[str, Any]) -> dict[str, Any]:
+    out.update(
+        {"needs": {}, "groups": {}, "crosstab": {}, "regions": [], "trend": [], "keywords": [], "quotes": []}
+    )
+    out["message"] = "没有符合条件的回答：请放宽筛选条件。"
+    return out
 
 
 def summarize(
-    session: Session, f: Filters, *, threshold: int = 5, with_keywords: bool = True
+    session: Session,
+    f: Filters,
+    *,
+    threshold: int = 5,
+    with_keywords: bool = True,
+    index: SummaryIndex | None = None,
 ) -> dict[str, Any]:
+    """The summary of the responses matching ``f``.
+
+    ``index`` is the service's long-lived SummaryIndex (refreshed here, so it counts what is committed now);
+    without one, a one-off index is loaded with the filter's region and time conditions.
+    """
     f.validate()
-    conds = _conditions(f)
+    if index is None:
+        index = SummaryIndex(prefilter(f))
+    index.refresh(session)
+    agg = index.aggregate(f)
     protect = bool(f.village)  # village-level tables are where a woman could be recognised
     tax = taxonomy()
-    groups, needs = [lab.id for lab in tax.family("groups")], [lab.id for lab in tax.family("needs")]
-    # One scan: respondents and every label count (labels live as bit masks on responses).
-    sums = [func.sum(_bit(Response.groups_mask, j)) for j in range(len(groups))]
-    sums += [func.sum(_bit(Response.needs_mask, j)) for j in range(len(needs))]
-    row = session.execute(select(func.count(), *sums).where(*conds)).one()
-    respondents = int(row[0] or 0)
+    respondents = agg.respondents
     out: dict[str, Any] = {
         "filters": f.to_dict(),
         "respondents": respondents,
         "small_cell_threshold": threshold,
     }
     if respondents == 0:
-        out.update(
-            {
-                "needs": {},
-                "groups": {},
-                "crosstab": {},
-                "regions": [],
-                "trend": [],
-                "keywords": [],
-                "quotes": [],
-            }
-        )
-        out["message"] = "没有符合条件的回答：请放宽筛选条件。"
-        return out
-    counts = dict(zip(groups + needs, (int(v or 0) for v in row[1:]), strict=True))
-    for fam, ids in (("needs", needs), ("groups", groups)):
+        return _empty(out)
+    for fam, ids in (("needs", index.needs), ("groups", index.groups)):
         block = {}
         for lab_id in ids:
-            k = counts[lab_id]
+            k = agg.label_counts[lab_id]
             low, high = wilson(k, respondents)
             block[lab_id] = {
                 "name": tax.get(lab_id).name,
@@ -162,69 +141,53 @@ def summarize(
                 "interval": [low, high],
             }
         out[fam] = dict(sorted(block.items(), key=lambda kv: -kv[1]["share"]))
-    cells = [(g, n) for g in range(len(groups)) for n in range(len(needs))]
-    cross_row = session.execute(
-        select(
-            *[func.sum(_bit(Response.groups_mask, g) * _bit(Response.needs_mask, n)) for g, n in cells]
-        ).where(*conds)
-    ).one()
     crosstab: dict[str, dict[str, Any]] = {}
-    for (g, n), c in zip(cells, cross_row, strict=True):
-        if c:
-            crosstab.setdefault(groups[g], {})[needs[n]] = _cell(int(c), threshold, protect)
+    for (g, n), c in agg.crosstab.items():
+        crosstab.setdefault(g, {})[n] = _cell(c, threshold, protect)
     out["crosstab"] = crosstab
-    level = "village" if f.township else "township" if f.county else "county"
-    region_col = getattr(Response, level)
-    region_rows = session.execute(
-        select(region_col, func.count(), *[func.sum(_bit(Response.needs_mask, j)) for j in range(len(needs))])
-        .where(*conds)
-        .group_by(region_col)
-        .order_by(func.count().desc())
-    ).all()
-    village_level = level == "village"
+    village_level = agg.level == "village"
     out["regions"] = [
         {
-            "level": level,
-            "name": r[0] or "（未填）",
-            "respondents": _cell(int(r[1]), threshold, village_level),
+            "level": agg.level,
+            "name": name or "（未填）",
+            "respondents": _cell(size, threshold, village_level),
             "top_needs": [
-                {"need": needs[j], "count": _cell(int(c), threshold, village_level)}
-                for j, c in sorted(enumerate(r[2:]), key=lambda t: -(t[1] or 0))[:3]
+                {"need": index.needs[j], "count": _cell(c, threshold, village_level)}
+                for j, c in sorted(enumerate(counts), key=lambda t: -t[1])[:3]
                 if c
             ],
         }
-        for r in region_rows
+        for name, size, counts in agg.regions
     ]
-    month = _month(session)
-    out["trend"] = [
-        {"month": m, "respondents": int(c)}
-        for m, c in session.execute(
-            select(month, func.count())
-            .where(*conds, Response.collected_at.is_not(None))
-            .group_by(month)
-            .order_by(month)
-        ).all()
-    ]
+    out["trend"] = [{"month": m, "respondents": c} for m, c in agg.trend]
     # Keywords from the most recent 2,000 answers: stable top words, bounded cost on 1,000,000 responses.
-    recent = select(Response.text_redacted).where(*conds, Response.text_redacted.is_not(None))
-    texts = [t for (t,) in session.execute(recent.order_by(Response.id.desc()).limit(2000))]
-    out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)] if with_keywords else []
-    out["quotes"] = _quotes(session, conds, out["needs"], threshold)
+    if with_keywords:
+        texts = _texts(session, agg.keyword_ids)
+        out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)]
+    else:
+        out["keywords"] = []
+    out["quotes"] = _quotes(session, agg, out["needs"], threshold)
     return out
 
 
-def _quotes(
-    session: Session, conds: list[Any], needs: dict[str, Any], threshold: int
-) -> list[dict[str, Any]]:
-    """3–8 quotes: for the largest needs, the most confident answers of a readable length, from different
-    villages, never from a village with fewer than ``threshold`` respondents in this selection."""
-    village_sizes = dict(
-        session.execute(select(Response.village, func.count()).where(*conds).group_by(Response.village)).all()
-    )
+def _texts(session: Session, ids: list[int]) -> list[str]:
+    texts: list[str] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        texts += session.scalars(select(Response.text_redacted).where(Response.id.in_(chunk))).all()
+    return [t for t in texts if t]
+
+
+def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
+    """3–8 quotes: for the largest needs, the most confident of their recent answers of a readable length,
+    from different villages, never from a village with fewer than ``threshold`` respondents in this selection."""
     quotes: list[dict[str, Any]] = []
     used_villages: set[str | None] = set()
     seen_texts: set[str] = set()
     for need in [k for k, v in needs.items() if v["share"] > 0][:4]:
+        candidates = agg.quote_candidates.get(need) or []
+        if not candidates:
+            continue
         rows = session.execute(
             select(
                 Response.id,
@@ -242,13 +205,13 @@ def _quotes(
                     ResponseLabel.status == "applied",
                 ),
             )
-            .where(*conds, func.length(Response.text_redacted).between(8, 160))
+            .where(Response.id.in_(candidates))
             .order_by(ResponseLabel.score.desc(), Response.id)
             .limit(40)
         ).all()
         taken = 0
         for rid, text, county, township, village, score in rows:
-            if (village_sizes.get(village, 0) or 0) < threshold or text in seen_texts:
+            if agg.village_sizes.get(village, 0) < threshold or text in seen_texts:
                 continue
             if village in used_villages and taken:
                 continue

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from fuqing.audit import record
 from fuqing.errors import InputError, NotFound
 from fuqing.models import Response, ResponseLabel, User
+from fuqing.revisions import next_rev
 from nlp.tagger import Tagger, Tagging
 from nlp.taxonomy import taxonomy
 
@@ -126,10 +127,11 @@ def refresh_masks(session: Session, response_ids: Sequence[int]) -> None:
     for rid, lab in rows:
         column, bit = bit_of(lab)
         masks[rid][column] |= bit
+    rev = next_rev(session)
     session.execute(
         update(Response.__table__).where(Response.__table__.c.id == bindparam("rid")),
         [
-            {"rid": rid, "groups_mask": m["groups_mask"], "needs_mask": m["needs_mask"]}
+            {"rid": rid, "groups_mask": m["groups_mask"], "needs_mask": m["needs_mask"], "rev": rev}
             for rid, m in masks.items()
         ],
     )

@@ -51,7 +51,8 @@ def summaries(
         age_band,
         marital_status,
     )
-    return summarize(session, f, threshold=request.app.state.settings.small_cell_threshold)
+    state = request.app.state
+    return summarize(session, f, threshold=state.settings.small_cell_threshold, index=state.summary_index)
 
 
 class FiltersIn(BaseModel):
@@ -80,7 +81,10 @@ def ask_route(
     user: User = Depends(needs("summary:read")),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    return ask(session, body.question, threshold=request.app.state.settings.small_cell_threshold)
+    state = request.app.state
+    return ask(
+        session, body.question, threshold=state.settings.small_cell_threshold, index=state.summary_index
+    )
 
 
 @router.post("/drafts")
@@ -94,7 +98,12 @@ def drafts(
     from survey.drafting import configured_drafter, draft_findings, record_draft
 
     settings = request.app.state.settings
-    summary = summarize(session, Filters(**body.model_dump()), threshold=settings.small_cell_threshold)
+    summary = summarize(
+        session,
+        Filters(**body.model_dump()),
+        threshold=settings.small_cell_threshold,
+        index=request.app.state.summary_index,
+    )
     draft = draft_findings(summary, request.app.state.corpus.get(), session, configured_drafter(settings))
     with request.app.state.db.session(write=True) as w:
         record_draft(w, user, draft, summary["filters"])
@@ -135,5 +144,6 @@ def report(
         title="基层妇女群众需求调研报告",
         corpus=request.app.state.corpus.get(),
         db=request.app.state.db,
+        index=request.app.state.summary_index,
     )
     return FileResponse(out, media_type=MEDIA[format], filename=f"fuqing-report.{format}")
