@@ -21,6 +21,7 @@ from fuqing.db import Database, open_database
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
 from survey.summary_index import SummaryIndex
+from survey.tag_queue import TaggingQueue
 from survey.tagging import tag_responses
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,16 @@ def create_app(
     database = db or open_database(settings)
     lazy_tagger = Lazy(lambda: load_tagger(settings), tagger)
     summary_index = SummaryIndex()
+    tag_queue = TaggingQueue(database, lazy_tagger.get, floor=settings.kappa_floor)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm:
             threading.Thread(
-                target=warm_summary_index, args=(database, summary_index), name="summary-index", daemon=True
+                target=warm_up, args=(database, summary_index, tag_queue), name="warm-up", daemon=True
             ).start()
         yield
+        tag_queue.close()
         if db is None:
             database.dispose()
 
@@ -83,6 +86,7 @@ def create_app(
     app.state.corpus = Lazy(lambda: Corpus.open(settings), corpus)
     # One summary index per process: loaded once, then refreshed by revision before each summary.
     app.state.summary_index = summary_index
+    app.state.tag_queue = tag_queue
     app.state.on_batch = lambda session, ids: tag_responses(
         session, ids, lazy_tagger.get(), floor=settings.kappa_floor
     )
@@ -94,8 +98,12 @@ def create_app(
     return app
 
 
-def warm_summary_index(database: Database, index: SummaryIndex) -> None:
+def warm_up(database: Database, index: SummaryIndex, tag_queue: TaggingQueue) -> None:
+    """At start-up: tag responses a previous run stored but did not tag, and load the summary index."""
     try:
+        queued = tag_queue.catch_up()
+        if queued:
+            log.info("tagging %d responses stored but not yet tagged", queued)
         with database.session() as s:
             index.refresh(s)
         log.info("summary index loaded: %d responses", index.n)

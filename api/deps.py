@@ -29,6 +29,19 @@ def get_session(request: Request) -> Iterator[Session]:
         yield s
 
 
+def settled(request: Request) -> None:
+    """Wait until the responses submitted before this request are tagged (survey/tag_queue.py), so what a
+    reader counts includes them. A plain def: FastAPI runs it in the thread pool, off the event loop."""
+    request.app.state.tag_queue.settle()
+
+
+def get_settled_session(request: Request) -> Iterator[Session]:
+    """A read session for label-counting routes: summaries, review, agreement."""
+    settled(request)
+    with database_of(request).session() as s:
+        yield s
+
+
 def _token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from fuqing.audit import record
+from fuqing.bulk import insert_rows
 from fuqing.config import Settings
 from fuqing.db import Database
 from fuqing.errors import InputError
@@ -410,9 +411,9 @@ def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:
             ]
             new_ids: list[int] = []
             if values:
-                # A plain executemany is several times faster than an ORM insert with RETURNING; the ids are
-                # then read back by the (survey, source id) key, which is unique anyway.
-                s.connection().execute(insert(Response.__table__), values)
+                # A driver-level executemany is several times faster than an ORM insert with RETURNING; the
+                # ids are then read back by the (survey, source id) key, which is unique anyway.
+                insert_rows(s, Response.__table__, values)
                 keys = [c.record["source_id"] for c in new]
                 id_of = dict(
                     s.execute(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import get_db, get_session, needs
+from api.deps import get_db, get_settled_session, needs
 from fuqing.db import Database
 from fuqing.models import User
 from survey.tagging import agreement, labels_of, review, review_queue
@@ -40,14 +40,16 @@ def queue(
     limit: int = Query(50, ge=1, le=500),
     survey_id: int | None = None,
     user: User = Depends(needs("review:write")),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_settled_session),
 ) -> list[dict[str, Any]]:
     return review_queue(session, limit, survey_id)
 
 
 @router.get("/responses/{response_id}/labels")
 def response_labels(
-    response_id: int, user: User = Depends(needs("response:read")), session: Session = Depends(get_session)
+    response_id: int,
+    user: User = Depends(needs("response:read")),
+    session: Session = Depends(get_settled_session),
 ) -> list[dict[str, Any]]:
     return labels_of(session, response_id)
 
@@ -65,6 +67,6 @@ def correct(
 
 @router.get("/review/agreement")
 def kappa(
-    user: User = Depends(needs("summary:read")), session: Session = Depends(get_session)
+    user: User = Depends(needs("summary:read")), session: Session = Depends(get_settled_session)
 ) -> list[dict[str, Any]]:
     return [a.__dict__ for a in agreement(session)]

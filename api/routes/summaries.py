@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import get_session, needs
+from api.deps import get_settled_session, needs, settled
 from fuqing.errors import InputError
 from fuqing.models import User
 from survey.ask import ask
@@ -35,7 +35,7 @@ def summaries(
     age_band: str | None = None,
     marital_status: str | None = None,
     user: User = Depends(needs("summary:read")),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_settled_session),
 ) -> dict[str, Any]:
     f = Filters(
         survey_id,
@@ -79,7 +79,7 @@ def ask_route(
     request: Request,
     body: QuestionIn,
     user: User = Depends(needs("summary:read")),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_settled_session),
 ) -> dict[str, Any]:
     state = request.app.state
     return ask(
@@ -92,7 +92,7 @@ def drafts(
     request: Request,
     body: FiltersIn,
     user: User = Depends(needs("summary:read")),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_settled_session),
 ) -> dict[str, Any]:
     """Draft findings and suggestions for a summary; every sentence cites statistics, quotes and clauses."""
     from survey.drafting import configured_drafter, draft_findings, record_draft
@@ -125,6 +125,7 @@ def report(
     body: FiltersIn,
     format: str = "docx",
     user: User = Depends(needs("report:read")),
+    _settled: None = Depends(settled),
 ) -> FileResponse:
     """Download a report (DOCX, XLSX, Markdown, HTML or CSV) for the given filters."""
     import tempfile

@@ -16,7 +16,6 @@ from fuqing.db import Database
 from fuqing.models import User
 from survey.responses import list_responses, submit_response
 from survey.surveys import create_survey, get_survey, list_surveys
-from survey.tagging import tag_responses
 
 router = APIRouter(prefix="/api", tags=["surveys"])
 
@@ -95,13 +94,10 @@ async def new_response(
     user: User = Depends(needs("response:create")),
     db: Database = Depends(get_db),
 ) -> JSONResponse:
-    # Runs on the event loop: a few milliseconds of indexed SQL and one model prediction, cheaper inline than
-    # through the thread pool, and the transaction begins and ends on one thread.
+    # Runs on the event loop: a few milliseconds of indexed SQL, cheaper inline than through the thread pool,
+    # and the transaction begins and ends on one thread. Tagging follows on the tagging queue's thread.
     with db.session(write=True) as session:
         resp, created = submit_response(session, survey_id, body.model_dump(), user)
-        if created:
-            settings = request.app.state.settings
-            tag_responses(session, [resp.id], request.app.state.tagger.get(), floor=settings.kappa_floor)
         view = {
             "id": resp.id,
             "survey_id": resp.survey_id,
@@ -109,6 +105,8 @@ async def new_response(
             "created": created,
             "redactions": resp.redactions,
         }
+    if created:
+        request.app.state.tag_queue.submit(view["id"])
     return JSONResponse(view, status_code=201 if created else 200)
 
 
