@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import percentile, save, time_calls
 from corpus.cleaning import clean_text
-from corpus.search import query_tokens, unit_tokens
+from corpus.query import query_expansions, query_tokens, weighted_query_bigrams, weighted_query_terms
+from corpus.search import unit_tokens
 from corpus.service import Corpus
 from corpus.structure import parse_document
 from evals.gold import read_retrieval_gold
@@ -56,6 +57,27 @@ def bench_search(
     return {
         "p50_ms": round(percentile(times, 50), 2),
         "p95_ms": round(percentile(times, 95), 2),
+        "n": len(times),
+    }
+
+
+def bench_query_processing(queries: list[str]) -> dict[str, float]:
+    """What turning a question into weighted, expanded terms costs per query (part of every search)."""
+
+    def process(q: str) -> None:
+        extra = query_expansions(q)
+        weighted_query_terms(q, extra)
+        weighted_query_bigrams(q, extra)
+
+    process(queries[0])
+    times = []
+    for q in queries * 3:
+        t = time.perf_counter()
+        process(q)
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "p50_ms": round(percentile(times, 50), 3),
+        "p95_ms": round(percentile(times, 95), 3),
         "n": len(times),
     }
 
@@ -134,6 +156,10 @@ def main() -> None:
         for method in ("hybrid", "bm25", "dense"):
             results[f"search_bundled_{method}"] = bench_search(corpus, queries, method)
             print(f"search bundled {method}:", results[f"search_bundled_{method}"])
+        results["query_processing"] = bench_query_processing(queries)
+        print(
+            "query processing (expansions + weighted terms + weighted bigrams):", results["query_processing"]
+        )
         results["search_bundled_baseline_python_bm25"] = bench_baseline_bm25(corpus, queries)
         print("baseline python BM25 loop:", results["search_bundled_baseline_python_bm25"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -41,9 +41,13 @@ class BM25:
         self.vocabulary = vocab
         return self
 
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+    def scores(self, query_tokens: Sequence[str] | Mapping[str, float]) -> np.ndarray:
+        """Sum of the query terms' BM25 weights; a mapping gives each term its own weight (expansions count less)."""
         assert self.weights is not None, "fit first"
-        idx = [self.vocabulary[t] for t in dict.fromkeys(query_tokens) if t in self.vocabulary]
-        if not idx:
+        terms = query_tokens if isinstance(query_tokens, Mapping) else dict.fromkeys(query_tokens, 1.0)
+        found = [(self.vocabulary[t], w) for t, w in terms.items() if t in self.vocabulary and w > 0]
+        if not found:
             return np.zeros(self.weights.shape[0], dtype=np.float32)
-        return np.asarray(self.weights[:, idx].sum(axis=1)).ravel()
+        idx = [j for j, _ in found]
+        qw = np.asarray([w for _, w in found], dtype=np.float32)
+        return np.asarray(self.weights[:, idx] @ qw).ravel()

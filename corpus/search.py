@@ -1,13 +1,12 @@
 """Hybrid retrieval: BM25 over jieba tokens, BM25 over character bigrams and dense vectors in Chroma,
-fused by reciprocal rank. Each index text carries the clause's plain-language keywords where the bundle has them.
+fused by reciprocal rank. Each index text carries the clause's plain-language keywords where the bundle has them;
+each query is weighted and expanded into legal wording first (corpus/query.py), for all three lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
@@ -15,8 +14,14 @@ import numpy as np
 from corpus.bm25 import BM25
 from corpus.chroma_store import VectorStore
 from corpus.documents import Document, citation
+from corpus.query import (
+    DENSE_EXPANSION_WEIGHT,
+    char_bigrams,
+    query_expansions,
+    weighted_query_bigrams,
+    weighted_query_terms,
+)
 from corpus.structure import Unit
-from nlp.normalize import normalize_for_features
 from nlp.segment import get_segmenter
 
 Method = Literal["hybrid", "bm25", "dense"]
@@ -50,33 +55,6 @@ class Hit:
         }
 
 
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, list[str]]:
-    """Everyday words → the words laws use (家暴 → 家庭暴力); general domain knowledge, not per-query tuning."""
-    table: dict[str, list[str]] = {}
-    text = resources.files("corpus").joinpath("data", "query_synonyms.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line or "=" not in line:
-            continue
-        left, right = line.split("=", 1)
-        for word in left.split(","):
-            table.setdefault(word.strip(), []).extend(w for w in right.split() if w)
-    return table
-
-
-def query_tokens(query: str) -> list[str]:
-    seg = get_segmenter()
-    toks = seg.tokens(query, search=True)
-    norm = normalize_for_features(query)
-    expansions: list[str] = []
-    for word, targets in _synonyms().items():
-        if word in norm:
-            for t in targets:
-                expansions.extend(seg.tokens(t, search=True))
-    return toks + expansions
-
-
 def unit_index_text(unit: Unit) -> str:
     """What both indexes see: the section heading, the clause and its plain-language keywords (if any)."""
     return " ".join([*unit.section[-1:], unit.text, *unit.keywords])
@@ -88,12 +66,6 @@ def unit_tokens(doc: Document, unit: Unit) -> list[str]:
 
 def unit_text_for_embedding(doc: Document, unit: Unit) -> str:
     return unit_index_text(unit)
-
-
-def char_bigrams(text: str) -> list[str]:
-    """Character bigrams: robust to typos, homophones and words the segmenter splits differently."""
-    norm = normalize_for_features(text).replace(" ", "")
-    return [norm[i : i + 2] for i in range(len(norm) - 1)]
 
 
 def rrf(rankings: Iterable[list[int]], k: int = RRF_K) -> dict[int, float]:
@@ -127,20 +99,24 @@ class HybridIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [int(i) for i in top if scores[i] > 0]
 
-    def _bm25_rank(self, query: str, mask: np.ndarray | None) -> list[int]:
+    def _bm25_rank(self, query: str, extra: list[str], mask: np.ndarray | None) -> list[int]:
         if self.bm25 is None:
             return []
-        return self._top(self.bm25.scores(query_tokens(query)), mask)
+        return self._top(self.bm25.scores(weighted_query_terms(query, extra)), mask)
 
-    def _chars_rank(self, query: str, mask: np.ndarray | None) -> list[int]:
+    def _chars_rank(self, query: str, extra: list[str], mask: np.ndarray | None) -> list[int]:
         if self.bm25_chars is None:
             return []
-        return self._top(self.bm25_chars.scores(char_bigrams(query)), mask)
+        return self._top(self.bm25_chars.scores(weighted_query_bigrams(query, extra)), mask)
 
-    def _dense_rank(self, query: str, doc_ids: list[str] | None) -> list[int]:
+    def _dense_rank(self, query: str, extra: list[str], doc_ids: list[str] | None) -> list[int]:
         if not self.entries:
             return []
-        vec = self.vectors.embedder.embed([query])[0]
+        if extra:  # the expansions nudge the query vector; embedded whole they would drown it
+            vecs = self.vectors.embedder.embed([query, " ".join(extra)])
+            vec = vecs[0] + DENSE_EXPANSION_WEIGHT * vecs[1]
+        else:
+            vec = self.vectors.embedder.embed([query])[0]
         if not np.any(vec):
             return []
         where = None
@@ -157,13 +133,14 @@ class HybridIndex:
         self, query: str, k: int = 5, doc_ids: list[str] | None = None, method: Method = "hybrid"
     ) -> list[Hit]:
         mask = np.isin(self.doc_of, doc_ids) if doc_ids else None
+        extra = query_expansions(query)  # computed once, used by all three ranked lists
         rankings = []
         if method in ("hybrid", "bm25"):
-            rankings.append(self._bm25_rank(query, mask))
+            rankings.append(self._bm25_rank(query, extra, mask))
         if method == "hybrid":
-            rankings.append(self._chars_rank(query, mask))
+            rankings.append(self._chars_rank(query, extra, mask))
         if method in ("hybrid", "dense"):
-            rankings.append(self._dense_rank(query, doc_ids))
+            rankings.append(self._dense_rank(query, extra, doc_ids))
         fused = rrf(rankings)
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [Hit(self.entries[i][0], self.entries[i][1], s) for i, s in best]
