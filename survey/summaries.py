@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fuqing.errors import InputError
@@ -171,46 +171,56 @@ def summarize(
 
 
 def _texts(session: Session, ids: list[int]) -> list[str]:
-    texts: list[str] = []
+    return [t for _, t in _by_id(session, ids, Response.text_redacted) if t]
+
+
+def _by_id(session: Session, ids: list[int], *columns: Any) -> list[Any]:
+    """Rows of ``responses`` by primary key, in chunks: a plan every database gets right."""
+    out: list[Any] = []
+    conn = session.connection()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        texts += session.scalars(select(Response.text_redacted).where(Response.id.in_(chunk))).all()
-    return [t for t in texts if t]
+        out += conn.execute(select(Response.id, *columns).where(Response.id.in_(chunk))).all()
+    return out
 
 
 def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
     """3–8 quotes: for the largest needs, the most confident of their recent answers of a readable length,
     from different villages, never from a village with fewer than ``threshold`` respondents in this selection."""
+    top = [k for k, v in needs.items() if v["share"] > 0][:4]
+    candidates = {need: agg.quote_candidates.get(need) or [] for need in top}
+    wanted = sorted({rid for ids in candidates.values() for rid in ids})
+    if not wanted:
+        return []
+    # Two lookups by response id (not a join filtered by label, which PostgreSQL plans as a scan of every
+    # response with that label): the candidates' applied label scores, then their texts and places.
+    scores: dict[tuple[int, str], float] = {}
+    conn = session.connection()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        for rid, label, score in conn.execute(
+            select(ResponseLabel.response_id, ResponseLabel.label, ResponseLabel.score).where(
+                ResponseLabel.response_id.in_(chunk), ResponseLabel.status == "applied"
+            )
+        ):
+            scores[(rid, label)] = score or 0.0
+    rows = {
+        r[0]: r
+        for r in _by_id(
+            session, wanted, Response.text_redacted, Response.county, Response.township, Response.village
+        )
+    }
     quotes: list[dict[str, Any]] = []
     used_villages: set[str | None] = set()
     seen_texts: set[str] = set()
-    for need in [k for k, v in needs.items() if v["share"] > 0][:4]:
-        candidates = agg.quote_candidates.get(need) or []
-        if not candidates:
-            continue
-        rows = session.execute(
-            select(
-                Response.id,
-                Response.text_redacted,
-                Response.county,
-                Response.township,
-                Response.village,
-                ResponseLabel.score,
-            )
-            .join(
-                ResponseLabel,
-                and_(
-                    ResponseLabel.response_id == Response.id,
-                    ResponseLabel.label == need,
-                    ResponseLabel.status == "applied",
-                ),
-            )
-            .where(Response.id.in_(candidates))
-            .order_by(ResponseLabel.score.desc(), Response.id)
-            .limit(40)
-        ).all()
+    for need in top:
+        ranked = sorted(
+            (rid for rid in candidates[need] if (rid, need) in scores and rid in rows),
+            key=lambda rid: (-scores[(rid, need)], rid),
+        )
         taken = 0
-        for rid, text, county, township, village, score in rows:
+        for rid in ranked:
+            _, text, county, township, village = rows[rid]
             if agg.village_sizes.get(village, 0) < threshold or text in seen_texts:
                 continue
             if village in used_villages and taken:
@@ -222,7 +232,7 @@ def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: 
                     "text": text,
                     "county": county,
                     "township": township,
-                    "score": score,
+                    "score": scores[(rid, need)],
                 }
             )
             used_villages.add(village)
