@@ -1,67 +1,82 @@
-"""`fuqing eval ...`: evaluation suites."""
+"""`fuqing eval ...`: evaluation suites, each run saved under FUQING_HOME/evals/ (see evals/runs.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from api.cli_common import console, new_app, print_json, settings_of
-from corpus.service import Corpus
-from evals.retrieval import evaluate_retrieval
+from fuqing.config import Settings
 
-app = new_app("评测：分类、检索、起草的质量。")
+app = new_app("评测：标注、公平性、稳健性、检索、起草、分词的质量，以及运行记录的查看与比较。")
+
+LIMIT = typer.Option(None, "--limit", help="只用前 N 条（快速试跑）")
+RESAMPLES = typer.Option(1000, "--resamples", help="自助法重抽样次数")
+JSON = typer.Option(False, "--json", help="输出 JSON")
+NO_LLM = typer.Option(False, "--no-llm", help="即使配置了大模型也不评测它")
 
 
-@app.command("retrieval")
-def retrieval(
-    ctx: typer.Context,
-    gold: Path = typer.Option(..., "--gold", help="检索金标准 JSONL（见 formats.md）"),
-    k: int = typer.Option(5, "--k", "-k", help="recall@k 的 k"),
-    method: str = typer.Option("hybrid", "--method", help="hybrid、bm25 或 dense"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
-) -> None:
-    """检索评测：recall@1、recall@5、MRR 以及未命中的查询。"""
-    if method not in ("hybrid", "bm25", "dense"):
-        raise typer.BadParameter("--method 只能是 hybrid、bm25 或 dense")
-    result = evaluate_retrieval(Corpus.open(settings_of(ctx)), gold, k=k, method=method)  # type: ignore[arg-type]
-    result.pop("per_query")
+def _finish(settings: Settings, result: Any, as_json: bool, extra: dict[str, Any] | None = None) -> str:
+    """Save the run, then print its headline figures (or JSON) and where the report is."""
+    from evals.runs import run_dir, save_run
+
+    run_id = save_run(settings, result)
     if as_json:
-        print_json(result)
-        return
-    console.print(
-        f"n={result['n']}  recall@1={result['recall@1']:.3f}  recall@5={result['recall@5']:.3f}  "
-        f"recall@10={result['recall@10']:.3f}  MRR={result['mrr']:.3f}  nDCG@10={result['ndcg@10']:.3f}  ({method})"
-    )
-    for miss in result["misses"]:
-        console.print(
-            f"[yellow]未命中[/] {miss['query']}  应为 {', '.join(miss['relevant'])}  得到 {', '.join(miss['top'][:3])}"
-        )
+        print_json({"run_id": run_id, "headline": result.metrics["headline"], **(extra or {})})
+        return run_id
+    _print_headline(result.metrics["headline"])
+    for note in result.notes:
+        console.print(f"[dim]{note}[/]")
+    console.print(f"运行 [bold]{run_id}[/]，报告：{run_dir(settings, run_id) / 'report.html'}")
+    return run_id
+
+
+def _print_headline(head: dict[str, Any]) -> None:
+    from evals.report import fmt
+
+    for name, h in head.items():
+        ci = f"  [{fmt(h['ci'][0])}, {fmt(h['ci'][1])}]" if h.get("ci") else ""
+        console.print(f"  {name:42s} {fmt(h['value'])}{ci}")
+
+
+def _llm(settings: Settings, no_llm: bool) -> tuple[Any, Any]:
+    from evals.suites import configured_llm
+
+    return (None, None) if no_llm else configured_llm(settings)
 
 
 @app.command("classify")
 def classify(
     ctx: typer.Context,
-    test: Path = typer.Option(
-        ..., "--test", help="测试数据（taxonomy 格式 JSONL，或带 --label-field 的单标签 CSV/JSONL）"
+    test: Path | None = typer.Option(
+        None,
+        "--test",
+        help="测试数据（taxonomy 格式 JSONL，默认 evals/data/needs_dev.jsonl；或带 --label-field 的单标签 CSV/JSONL）",
     ),
-    train: Path | None = typer.Option(None, "--train", help="只用这个文件训练一个新模型"),
+    train: Path | None = typer.Option(
+        None, "--train", help="训练数据：模型只用它训练（默认 needs_train.jsonl）"
+    ),
+    folds: int = typer.Option(5, "--folds", help="在训练集上做 k 折交叉验证（0 = 不做）"),
+    keywords: Path | None = typer.Option(None, "--keywords", help="关键词基线的词表 YAML"),
     text_field: str = typer.Option("text", "--text-field"),
     label_field: str | None = typer.Option(None, "--label-field", help="单标签模式：每行一个标签的字段名"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    no_llm: bool = NO_LLM,
+    as_json: bool = JSON,
 ) -> None:
-    """分类评测：按人群/需求给出 macro/micro F1、逐标签 P/R/F1 与完全匹配率。"""
-    from evals.classify import evaluate_single_label, evaluate_taxonomy
+    """标注评测：留出测试集与交叉验证；逐标签 P/R/F1、macro/micro F1、完全匹配率（95% 区间）、校准、kappa、关键词基线。"""
     from fuqing.errors import InputError
-    from nlp.labelled import read_labelled
-    from nlp.model_store import fit_model
-    from nlp.service import load_tagger
-    from nlp.tagger import ModelTagger
 
     if label_field:
-        if train is None:
+        from evals.classify import evaluate_single_label
+
+        if train is None or test is None:
             raise InputError(
-                "单标签模式需要 --train：内置模型只认识本项目的标签。", hint="加上 --train 训练集文件。"
+                "单标签模式需要 --train 和 --test：内置模型只认识本项目的标签。",
+                hint="加上 --train 训练集文件。",
             )
         result = evaluate_single_label(train, test, text_field, label_field)
         if as_json:
@@ -71,22 +86,287 @@ def classify(
                 f"n={result['n']}（训练 {result['n_train']}）accuracy={result['accuracy']:.4f} macro_f1={result['macro_f1']:.4f}"
             )
         return
-    if train is not None:
-        tagger = ModelTagger(fit_model(read_labelled(train)), f"fresh:{train.name}")
-    else:
-        tagger = load_tagger(settings_of(ctx))
-    result = evaluate_taxonomy(tagger, test)
-    result.pop("predictions")
+    from evals.suites.classify import run_classify
+
+    settings = settings_of(ctx)
+    tagger, _ = _llm(settings, no_llm)
+    res = run_classify(
+        settings,
+        train=train,
+        test=test,
+        folds=folds,
+        limit=limit,
+        resamples=resamples,
+        llm_tagger=tagger,
+        keywords=keywords,
+    )
+    model = res.metrics["systems"]["model"]
+    _finish(
+        settings,
+        res,
+        as_json,
+        {
+            "model_version": res.metrics["model_version"],
+            "groups": model["groups"],
+            "needs": model["needs"],
+            "micro_f1": model["all"]["micro_f1"],
+            "exact_match": model["all"]["exact_match"],
+        },
+    )
+
+
+@app.command("fairness")
+def fairness(
+    ctx: typer.Context,
+    test: Path | None = typer.Option(None, "--test", help="带 meta（县、年龄、婚姻状况）的标注 JSONL"),
+    train: Path | None = typer.Option(None, "--train", help="训练数据（默认 needs_train.jsonl）"),
+    min_group: int = typer.Option(10, "--min-group", help="少于这么多条的组合并为“其他”"),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """公平性评测：按县、年龄段、婚姻状况、回答长度分组；标出 F1 比其余低 0.10 以上的组。"""
+    from evals.suites.fairness import run_fairness
+
+    settings = settings_of(ctx)
+    res = run_fairness(
+        settings, train=train, test=test, min_group=min_group, limit=limit, resamples=resamples
+    )
+    _finish(settings, res, as_json, {"flagged": res.metrics["flagged"]})
+    if not as_json:
+        for g in res.metrics["flagged"]:
+            console.print(f"[yellow]偏低[/] {g['dimension']}={g['group']} (n={g['n']}) 差 {g['gap']:+.3f}")
+
+
+@app.command("robustness")
+def robustness(
+    ctx: typer.Context,
+    test: Path | None = typer.Option(None, "--test", help="标注 JSONL（默认 needs_dev.jsonl）"),
+    train: Path | None = typer.Option(None, "--train", help="训练数据（默认 needs_train.jsonl）"),
+    seed: int = typer.Option(7, "--seed", help="扰动的随机种子"),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """稳健性评测：繁体、拼音注音、同音错字、去标点、插入电话/身份证号、插入指令后的标签稳定率与脱敏率。"""
+    from evals.suites.robustness import run_robustness
+
+    settings = settings_of(ctx)
+    res = run_robustness(settings, train=train, test=test, seed=seed, limit=limit, resamples=resamples)
+    _finish(settings, res, as_json)
+
+
+@app.command("retrieval")
+def retrieval(
+    ctx: typer.Context,
+    gold: list[Path] | None = typer.Option(
+        None, "--gold", help="检索金标准 JSONL（可多次给出；默认 retrieval_gold 与 retrieval_heldout）"
+    ),
+    k: int = typer.Option(5, "--k", "-k", help="列出前 k 名内未命中的查询"),
+    method: str | None = typer.Option(None, "--method", help="只评测 hybrid、bm25 或 dense（默认三者并列）"),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """检索评测：recall@1/5/10、MRR、nDCG@10（95% 区间）与未命中的查询；BM25、向量、混合并列。"""
+    from evals.suites.retrieval import METHODS, run_retrieval
+
+    if method is not None and method not in METHODS:
+        raise typer.BadParameter("--method 只能是 hybrid、bm25 或 dense")
+    settings = settings_of(ctx)
+    methods = (method,) if method else METHODS
+    res = run_retrieval(settings, gold=gold or None, methods=methods, limit=limit, resamples=resamples, k=k)
+    sets = res.metrics["sets"]
+    extra: dict[str, Any] = {"sets": {s: {m: _flat(b) for m, b in v.items()} for s, v in sets.items()}}
+    if (
+        len(sets) == 1
+    ):  # one gold file: its figures at the top level too (hybrid, the system's method, by default)
+        main = methods[0] if len(methods) == 1 else "hybrid"
+        extra |= _flat(next(iter(sets.values()))[main]) | {"method": main, "k": k}
+    _finish(settings, res, as_json, extra)
+    if not as_json:
+        for s, block in sets.items():
+            for m, b in block.items():
+                for miss in b["misses"]:
+                    console.print(
+                        f"[yellow]未命中[/] {s}/{m} {miss['query']}  应为 {', '.join(miss['relevant'])}  得到 {', '.join(miss['top'][:3])}"
+                    )
+
+
+def _flat(b: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": b["n"], "misses": b["misses"]}
+    out |= {key: b[key]["value"] for key in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")}
+    return out
+
+
+@app.command("drafting")
+def drafting(
+    ctx: typer.Context,
+    responses: Path | None = typer.Option(
+        None, "--responses", help="标注 JSONL：情景的数据（默认 needs_dev.jsonl）"
+    ),
+    scenarios: Path | None = typer.Option(
+        None, "--scenarios", help="情景 JSONL（默认 drafting_scenarios.jsonl）"
+    ),
+    relevant: Path | None = typer.Option(None, "--relevant", help="各主题的金标准相关条款 JSON"),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    no_llm: bool = NO_LLM,
+    as_json: bool = JSON,
+) -> None:
+    """起草评测：引用可解析、数字与数据一致、原话可在回答中找到、引用条款属相关集合、最主要需求被覆盖。"""
+    from evals.suites.drafting import run_drafting
+
+    settings = settings_of(ctx)
+    _, drafter = _llm(settings, no_llm)
+    res = run_drafting(
+        settings,
+        responses=responses,
+        scenarios=scenarios,
+        relevant=relevant,
+        limit=limit,
+        resamples=resamples,
+        llm_drafter=drafter,
+    )
+    _finish(settings, res, as_json)
+
+
+@app.command("segmentation")
+def segmentation(
+    ctx: typer.Context,
+    texts: Path | None = typer.Option(None, "--texts", help="文本：标注 JSONL 或每行一条的文本文件"),
+    terms: Path | None = typer.Option(
+        None, "--terms", help="领域词表（每行一个词；默认 nlp/data/userdict.txt）"
+    ),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """分词评测：领域词保持完整的比例、快速引擎与 jieba 的一致率、速度。"""
+    from evals.suites.segmentation import run_segmentation
+
+    settings = settings_of(ctx)
+    res = run_segmentation(settings, texts_file=texts, terms_file=terms, limit=limit, resamples=resamples)
+    _finish(settings, res, as_json)
+
+
+@app.command("all")
+def run_all_cmd(
+    ctx: typer.Context,
+    limit: int | None = LIMIT,
+    folds: int = typer.Option(5, "--folds", help="classify 的交叉验证折数（0 = 不做）"),
+    resamples: int = RESAMPLES,
+    no_llm: bool = NO_LLM,
+    write_readme: bool = typer.Option(
+        False, "--write-readme", help="用这次的结果重写 evals/README.md 的数字部分"
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """在内置数据上运行全部评测，每套各存一次运行。"""
+    import time
+
+    from evals.suites import run_all
+
+    settings = settings_of(ctx)
+    started = time.perf_counter()
+
+    def progress(name: str, run_id: str, seconds: float) -> None:
+        if not as_json:
+            console.print(f"{name:13s} {seconds:6.1f} s  {run_id}")
+
+    ids = run_all(
+        settings, limit=limit, folds=folds, resamples=resamples, use_llm=not no_llm, progress=progress
+    )
+    total = time.perf_counter() - started
+    path = None
+    if write_readme:
+        from evals.readme import write_readme as write
+
+        path = write(settings, ids)
+    if as_json:
+        print_json({"runs": ids, "seconds": round(total, 1), "readme": str(path) if path else None})
+        return
+    console.print(f"全部完成，用时 {total:.1f} s。" + (f" 已更新 {path}。" if path else ""))
+
+
+@app.command("readme")
+def readme_cmd(ctx: typer.Context) -> None:
+    """用每套评测最近一次运行的结果重写 evals/README.md 的数字部分。"""
+    from evals.readme import write_readme
+
+    console.print(f"已更新 {write_readme(settings_of(ctx))}")
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    suite: str | None = typer.Option(None, "--suite", help="只列出这一套评测"),
+    as_json: bool = JSON,
+) -> None:
+    """已保存的评测运行（最新的在前）。"""
+    from evals.runs import list_runs
+
+    runs = list_runs(settings_of(ctx), suite)
+    if as_json:
+        print_json([r.to_dict() for r in runs])
+        return
+    if not runs:
+        console.print("还没有评测运行：运行 `fuqing eval all` 或 `fuqing eval SUITE`。")
+    for r in runs:
+        first = next(iter(r.headline.items()), None)
+        fig = f"{first[0]}={first[1]['value']}" if first else ""
+        console.print(f"{r.run_id:36s} {r.suite:13s} {r.seconds:7.1f} s  {(r.git_commit or '–')[:12]}  {fig}")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    run: str = typer.Argument(..., help="运行编号（或 latest、latest:SUITE）"),
+    as_json: bool = JSON,
+) -> None:
+    """一次运行的配置、数据指纹与主要指标。"""
+    from evals.runs import load_run, run_dir
+
+    settings = settings_of(ctx)
+    data = load_run(settings, run)
+    if as_json:
+        print_json(data)
+        return
+    cfg = data["config"]
+    console.print(
+        f"[bold]{data['run_id']}[/]  {cfg['suite']}  {cfg.get('started_at', '')}  {cfg.get('seconds')} s"
+    )
+    console.print(f"git {cfg.get('git_commit') or '–'}")
+    for name, d in cfg.get("datasets", {}).items():
+        console.print(f"  数据 {name}: {d['path']}  sha256 {d['sha256'][:16]}…")
+    _print_headline(data["metrics"].get("headline", {}))
+    console.print(f"报告：{run_dir(settings, data['run_id']) / 'report.html'}")
+
+
+@app.command("compare")
+def compare(
+    ctx: typer.Context,
+    run_a: str = typer.Argument(..., help="基准运行"),
+    run_b: str = typer.Argument(..., help="新的运行"),
+    as_json: bool = JSON,
+) -> None:
+    """两次运行的差（B − A）、差的区间，以及哪些变化超出了噪声。"""
+    from evals.compare import compare_runs
+    from evals.report import fmt
+
+    result = compare_runs(settings_of(ctx), run_a, run_b)
     if as_json:
         print_json(result)
         return
-    for fam in ("groups", "needs"):
-        r = result[fam]
+    console.print(
+        f"{result['suite']}: {result['a']} → {result['b']}  "
+        + ("同一数据，配对自助法" if result["same_data"] else "数据不同，只比较区间是否重叠")
+    )
+    colour = {"better": "green", "worse": "red"}
+    for r in result["rows"]:
+        ci = f" [{fmt(r['delta_ci'][0])}, {fmt(r['delta_ci'][1])}]" if r.get("delta_ci") else ""
+        tag = r["verdict"]
         console.print(
-            f"[bold]{fam}[/] macro_f1={r['macro_f1']:.3f} micro_f1={r['micro_f1']:.3f} exact={r['exact_match']:.3f}"
+            f"  {r['metric']:42s} {fmt(r['a'])} → {fmt(r['b'])}  Δ {r['delta']:+.4f}{ci}  "
+            f"[{colour.get(tag, 'dim')}]{tag}[/]"
         )
-        for lab, m in r["per_label"].items():
-            console.print(
-                f"  {lab:22s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} n={m['support']}"
-            )
-    console.print(f"exact_match（全部标签）={result['exact_match']:.3f}  模型 {result['model_version']}")

@@ -21,11 +21,16 @@ def test_eval_classify_on_dev_meets_a_floor(model_template, tmp_path: Path):
             "classify",
             "--test",
             str(REPO / "evals/data/needs_dev.jsonl"),
+            "--folds",
+            "0",
+            "--resamples",
+            "200",
             "--json",
         ],
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
+    assert (home / "evals" / out["run_id"] / "report.html").exists()
     for fam in ("groups", "needs"):
         assert set(out[fam]) >= {"macro_f1", "micro_f1", "per_label", "exact_match"}
         assert out[fam]["macro_f1"] >= 0.82, out[fam]["macro_f1"]
