@@ -7,10 +7,12 @@ the same engine, used to measure the engine on other label sets (taidi2020c).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -19,6 +21,93 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlp.features import normalized, words
+from nlp.normalize import normalize_many
+from nlp.vectorize import CompiledFeatures
+
+_COMPILED: weakref.WeakKeyDictionary[Any, tuple[tuple[tuple[int, int], ...], CompiledFeatures | None]] = (
+    weakref.WeakKeyDictionary()
+)
+_EXPLAIN: weakref.WeakKeyDictionary[Any, tuple[Any, list[str], np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _compiled(union: Any) -> CompiledFeatures | None:
+    """The compiled transform of a fitted union (built once per loaded model, never saved), or None."""
+    fitted = tuple((id(vec), id(getattr(vec, "vocabulary_", None))) for _, vec in union.transformer_list)
+    cached = _COMPILED.get(union)
+    if cached is not None and cached[0] == fitted:  # refitting or swapping a block replaces these objects
+        return cached[1]
+    compiled = CompiledFeatures(union) if CompiledFeatures.supports(union) else None
+    _COMPILED[union] = (fitted, compiled)
+    return compiled
+
+
+def _explanation_table(model: NeedsClassifier) -> tuple[list[str], np.ndarray]:
+    """Per feature its display key (n-gram or word); the label weights with single characters zeroed."""
+    cached = _EXPLAIN.get(model)
+    if cached is None or cached[0] is not model.coef_:  # built once per fitted model, never saved
+        keys = [name.split(":", 1)[1].strip() for name in model.feature_names_]
+        usable = np.array([len(k) >= 2 for k in keys], dtype=np.float64)
+        cached = (model.coef_, keys, model.coef_ * usable)
+        _EXPLAIN[model] = cached
+    return cached[1], cached[2]
+
+
+def _top_candidates(sub: Any, weight: np.ndarray, k: int) -> list[tuple[list[int], list[float]]]:
+    """For each row of ``sub``: up to ``k`` features with the largest positive value x * weight, best first.
+
+    Rows are padded into a dense grid and partitioned in one call; rows are grouped by length (powers of
+    two) so that one long text does not widen the grid of every short one.
+    """
+    n = sub.shape[0]
+    vals = sub.data * weight[sub.indices]
+    keep = vals > 0
+    r = np.repeat(np.arange(n), np.diff(sub.indptr))[keep]
+    vals, feats = vals[keep], sub.indices[keep]
+    lens = np.bincount(r, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    c = np.arange(len(vals)) - starts[r]
+    out: list[tuple[list[int], list[float]]] = [([], []) for _ in range(n)]
+    bucket = np.maximum(6, np.ceil(np.log2(np.maximum(lens, 1)))).astype(int)
+    for b in np.unique(bucket[lens > 0]):
+        rows = np.flatnonzero((bucket == b) & (lens > 0))
+        where = np.full(n, -1)
+        where[rows] = np.arange(len(rows))
+        sel = where[r] >= 0
+        width = int(lens[rows].max())
+        grid = np.zeros((len(rows), width))
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        grid[where[r[sel]], c[sel]] = vals[sel]
+        ids[where[r[sel]], c[sel]] = feats[sel]
+        if width > k:
+            cols = np.sort(np.argpartition(-grid, k - 1, axis=1)[:, :k], axis=1)  # ties: lower feature first
+        else:
+            cols = np.broadcast_to(np.arange(width), (len(rows), width))
+        top = np.take_along_axis(grid, cols, axis=1)
+        order = np.argsort(-top, axis=1, kind="stable")
+        cols = np.take_along_axis(cols, order, axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        top_ids = np.take_along_axis(ids, cols, axis=1)
+        for i, f, v in zip(rows.tolist(), top_ids.tolist(), top.tolist(), strict=True):
+            out[i] = (f, v)
+    return out
+
+
+def _dedupe(keys: list[str], feats: list[int], vals: list[float], top: int) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    chosen: list[str] = []
+    for f, v in zip(feats, vals, strict=True):
+        if v <= 0:
+            break
+        key = keys[f]
+        for k in chosen:
+            if key in k or k in key:
+                break
+        else:
+            chosen.append(key)
+            out.append((key, v))
+            if len(out) >= top:
+                break
+    return out
 
 
 def make_features(
@@ -145,8 +234,13 @@ class NeedsClassifier(ClassifierMixin, BaseEstimator):
         a, b = self.calibrators_[j]
         return 1.0 / (1.0 + np.exp(-(a * scores + b)))
 
-    def transform(self, X: Sequence[str]) -> Any:
-        return self.features_.transform(list(X)).tocsr()
+    def transform(self, X: Sequence[str], *, normalized: Sequence[str] | None = None) -> Any:
+        """The feature matrix (CSR) of raw texts ``X``; ``normalized`` is ``normalize_many(X)`` when the caller
+        has it already. Uses the compiled transform (same matrix, a test checks) when the features allow it."""
+        compiled = _compiled(self.features_)
+        if compiled is None:
+            return self.features_.transform(list(X)).tocsr()
+        return compiled.transform(list(normalized) if normalized is not None else normalize_many(list(X)))
 
     def proba_from_features(self, x: Any) -> np.ndarray:
         scores = np.asarray(x @ self.coef_.T) + self.intercept_
@@ -167,30 +261,38 @@ class NeedsClassifier(ClassifierMixin, BaseEstimator):
     ) -> list[tuple[str, float]]:
         """The features that pushed this text towards a label most: the explanation stored with a model label.
 
-        ``row`` is the text's (indices, values) when the caller has transformed it already (once per text, not
-        once per label).
+        ``row`` is the text's (indices, values) when the caller has transformed it already.
         """
-        if not np.isnan(self.constant_[label_index]):
-            return []
         if row is None:
             x = self.transform([text])
-            indices, data = x.indices, x.data
         else:
             indices, data = row
-        values = data * self.coef_[label_index, indices]
-        names = self.feature_names_
-        k = top * 4  # enough to survive de-duplication of overlapping n-grams
-        best = np.argpartition(-values, k)[:k] if len(values) > k else np.arange(len(values))
-        best = best[np.argsort(-values[best])]
-        contrib = [(names[indices[i]], float(values[i])) for i in best if values[i] > 0]
-        out: list[tuple[str, float]] = []
-        for name, value in contrib:
-            key = name.split(":", 1)[1].strip()
-            if len(key) < 2 or any(key in k or k in key for k, _ in out):
-                continue
-            out.append((key, round(value, 4)))
-            if len(out) >= top:
-                break
+            x = sp.csr_matrix(
+                (data, indices, [0, len(indices)]), shape=(1, self.coef_.shape[1]), dtype=np.float64
+            )
+        return [(k, round(v, 4)) for k, v in self.explain(x, [(0, label_index)], top=top)[0]]
+
+    def explain(
+        self, x: Any, pairs: Sequence[tuple[int, int]], top: int = 4
+    ) -> list[list[tuple[str, float]]]:
+        """``contributions`` for many (row of ``x``, label) pairs at once: one array pass per label.
+
+        A feature's contribution is its TF-IDF value times the label's weight; the explanation is the ``top``
+        largest positive ones, skipping single characters and n-grams contained in (or containing) one already
+        chosen, so that 找活, 找活干 and 活干 do not fill all the slots.
+        """
+        keys, weights = _explanation_table(self)
+        out: list[list[tuple[str, float]]] = [[] for _ in pairs]
+        by_label: dict[int, list[int]] = {}
+        for i, (_, j) in enumerate(pairs):
+            if np.isnan(self.constant_[j]):
+                by_label.setdefault(j, []).append(i)
+        x = sp.csr_matrix(x)
+        for j, where in by_label.items():
+            rows = np.fromiter((pairs[i][0] for i in where), dtype=np.int64, count=len(where))
+            sub = x[rows]
+            for local, (feats, vals) in enumerate(_top_candidates(sub, weights[j], top * 4)):
+                out[where[local]] = _dedupe(keys, feats, vals, top)
         return out
 
     def _feature_names(self) -> np.ndarray:
@@ -205,21 +307,65 @@ class NeedsClassifier(ClassifierMixin, BaseEstimator):
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
-    """Single-label variant of the same engine (same features, a linear SVM)."""
+    """Single-label variant of the same engine: same features, one-vs-rest linear SVMs.
+
+    With ``nb_scaling`` (the default) each class's SVM sees the features scaled by their naive-Bayes log-count
+    ratio for that class (NBSVM, Wang & Manning 2012): words and n-grams typical of the class weigh more
+    before the margin is fitted. On taidi2020c this was chosen by 3-fold cross-validation on the training
+    split only (macro-F1 0.9085 against 0.9015 for the plain SVM).
+    """
 
     def __init__(
-        self, C: float = 0.5, char_ngrams: tuple[int, int] = (1, 3), class_weight: str | None = "balanced"
+        self,
+        C: float = 0.5,
+        char_ngrams: tuple[int, int] = (1, 3),
+        class_weight: str | None = "balanced",
+        nb_scaling: bool = True,
+        nb_alpha: float = 1.0,
     ):
         self.C = C
         self.char_ngrams = char_ngrams
         self.class_weight = class_weight
+        self.nb_scaling = nb_scaling
+        self.nb_alpha = nb_alpha
 
     def fit(self, X: Sequence[str], y: Sequence[str]) -> TextClassifier:
+        labels = np.asarray(list(y))
         self.features_ = make_features(word_min_df=2, char_ngrams=self.char_ngrams)
-        x = self.features_.fit_transform(list(X))
-        self.model_ = LinearSVC(C=self.C, class_weight=self.class_weight).fit(x, list(y))
-        self.classes_ = self.model_.classes_
+        x = self.features_.fit_transform(list(X)).tocsr()
+        self.classes_ = np.unique(labels)
+        if len(self.classes_) < 2:  # one label seen: every text gets it
+            self.coef_, self.intercept_ = np.zeros((1, x.shape[1])), np.zeros(1)
+            return self
+        if not self.nb_scaling:
+            model = LinearSVC(C=self.C, class_weight=self.class_weight).fit(x, labels)
+            coef = model.coef_ if len(self.classes_) > 2 else np.vstack([-model.coef_[0], model.coef_[0]])
+            bias = model.intercept_ if len(self.classes_) > 2 else np.array([-1.0, 1.0]) * model.intercept_[0]
+            self.coef_, self.intercept_ = np.asarray(coef), np.asarray(bias)
+            return self
+        present = x.copy()
+        present.data[:] = 1.0
+        self.coef_ = np.zeros((len(self.classes_), x.shape[1]))
+        self.intercept_ = np.zeros(len(self.classes_))
+        for k, label in enumerate(self.classes_):
+            pos = labels == label
+            p = np.asarray(present[pos].sum(axis=0)).ravel() + self.nb_alpha
+            q = np.asarray(present[~pos].sum(axis=0)).ravel() + self.nb_alpha
+            ratio = np.log((p / p.sum()) / (q / q.sum()))
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight).fit(
+                x.multiply(ratio).tocsr(), pos.astype(int)
+            )
+            self.coef_[k] = svm.coef_[0] * ratio  # (x * r) . w == x . (r * w): one product at predict time
+            self.intercept_[k] = svm.intercept_[0]
         return self
 
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        compiled = _compiled(self.features_)
+        texts = list(X)
+        x = compiled.transform(normalize_many(texts)) if compiled else self.features_.transform(texts)
+        return np.asarray(x @ self.coef_.T) + self.intercept_
+
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        return self.model_.predict(self.features_.transform(list(X)))
+        if len(self.classes_) == 1:
+            return np.full(len(list(X)), self.classes_[0])
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]

@@ -4,6 +4,9 @@ commands: the sentences that carry them are removed from what the tagger sees, a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from nlp.batchmatch import JoinedTexts
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
 _INSTRUCTION = re.compile(
@@ -22,3 +25,14 @@ def strip_instructions(text: str) -> tuple[str, bool]:
         return text, False
     kept = [s for s in _SENTENCE.findall(text) if not _INSTRUCTION.search(s)]
     return "".join(kept).strip(), True
+
+
+def strip_instructions_many(texts: Sequence[str]) -> list[tuple[str, bool]]:
+    """``strip_instructions`` for a batch: the pattern is searched once over all texts, then only the texts
+    it may match are checked one by one."""
+    if len(texts) < 8:
+        return [strip_instructions(t) for t in texts]
+    out = [(t, False) for t in texts]
+    for i in JoinedTexts(texts).candidates(_INSTRUCTION):
+        out[i] = strip_instructions(texts[i])
+    return out

@@ -96,3 +96,44 @@ def normalize_for_features(text: str) -> str:
     text = drop_emoji(text)
     text = to_simplified(text)
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+_SEP = "\ue000"  # a private-use character: no rule, reading, emoji or conversion table matches it
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _halfwidth_array(text: str) -> str:
+    """``to_halfwidth`` over a long string with NumPy (``str.translate`` costs ~0.4 µs a character)."""
+    import numpy as np
+
+    try:
+        raw = text.encode("utf-32-le")
+    except UnicodeEncodeError:  # a lone surrogate: keep it as it is
+        raw = text.encode("utf-32-le", "surrogatepass")
+    cp = np.frombuffer(raw, dtype=np.uint32).copy()
+    wide = (cp >= 0xFF01) & (cp < 0xFF5F)
+    cp[wide] -= 0xFEE0
+    cp[cp == 0x3000] = 0x20
+    return cp.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize_for_features(t) for t in texts]``, computed on the whole batch at once.
+
+    The texts are joined with a private-use separator that every step passes through unchanged and that no
+    pattern can match across, so each step runs once per batch instead of once per text; a test checks the
+    result equals the one-at-a-time function. Falls back to that function if a text contains the separator.
+    """
+    texts = [t or "" for t in texts]
+    if len(texts) < 8 or any(_SEP in t for t in texts):
+        return [normalize_for_features(t) for t in texts]
+    text = unicodedata.normalize("NFC", _SEP.join(texts))
+    text, _ = strip_pinyin_annotations(text)
+    text = _halfwidth_array(text)
+    text = drop_emoji(text)
+    text = to_simplified(text)
+    text = _WHITESPACE.sub(" ", text).lower()
+    out = [t.strip() for t in text.split(_SEP)]
+    if len(out) != len(texts):  # cannot happen unless a step rewrote the separator; be exact regardless
+        return [normalize_for_features(t) for t in texts]
+    return out

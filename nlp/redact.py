@@ -23,6 +23,9 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d(?:[ -]?\d{4}){2})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ -]?)\d{7,8}(?:[-转]\d{1,5})?(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _MAYBE_PERSONAL = re.compile(r"[0-9０-９@＠]")
+# Every pattern below needs an "@" or a run of at least seven digits (single spaces or hyphens allowed between
+# them); most answers with a number ("3个孩子", "2019年") have neither and skip the five substitutions.
+_CANDIDATE = re.compile(r"@|\d(?:[ -]?\d){6}")
 _FULLWIDTH = re.compile(r"[０-９＠]")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９ＸＸｘ－＋＠", "0123456789XXx-+@")
 
@@ -68,6 +71,8 @@ def redact(text: str | None) -> Redacted:
         return Redacted(text)
     counts: dict[str, int] = {}
     work = text.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH.search(text) else text
+    if _CANDIDATE.search(work) is None:
+        return Redacted(text)
 
     def _count(kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1

@@ -6,12 +6,14 @@ A rule hit carries the phrase that matched, so a reviewer can see exactly why a 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
+from nlp.batchmatch import JoinedTexts
 from nlp.normalize import normalize_for_features
 from nlp.taxonomy import taxonomy
 
@@ -58,11 +60,13 @@ def _negated(text: str, start: int, end: int) -> bool:
     return bool(_NEG_BEFORE.search(text[max(0, start - 6) : start]) or _NEG_AFTER.search(text[end : end + 8]))
 
 
-def apply_rules(text: str, *, normalized: str | None = None) -> list[RuleHit]:
+def apply_rules(
+    text: str, *, normalized: str | None = None, rules: Sequence[Rule] | None = None
+) -> list[RuleHit]:
     """All rule hits in a text; a negated `add` phrase does not count."""
     norm = normalized if normalized is not None else normalize_for_features(text)
     hits: list[RuleHit] = []
-    for rule in load_rules():
+    for rule in load_rules() if rules is None else rules:
         for m in rule.pattern.finditer(norm):
             phrase = m.group(0)
             if rule.action == "add" and _negated(norm, m.start(), m.end()):
@@ -70,3 +74,20 @@ def apply_rules(text: str, *, normalized: str | None = None) -> list[RuleHit]:
             hits.append(RuleHit(rule.label, rule.action, phrase))
             break
     return hits
+
+
+def apply_rules_many(normalized: Sequence[str]) -> list[list[RuleHit]]:
+    """``apply_rules`` for a batch of normalised texts: each pattern is searched once over the whole batch, and
+    only the texts it may match are checked one by one (same hits, in the same order)."""
+    rules = load_rules()
+    if len(normalized) < 8:
+        return [apply_rules(t, normalized=t) for t in normalized]
+    joined = JoinedTexts(normalized)
+    per_text: dict[int, list[Rule]] = {}
+    for rule in rules:  # in rule order, so each text's candidate rules keep the order of rules.yaml
+        for i in joined.candidates(rule.pattern):
+            per_text.setdefault(i, []).append(rule)
+    out: list[list[RuleHit]] = [[] for _ in normalized]
+    for i, candidates in per_text.items():
+        out[i] = apply_rules(normalized[i], normalized=normalized[i], rules=candidates)
+    return out

@@ -107,8 +107,10 @@ class Segmenter:
 
     def cut(self, text: str, *, search: bool = False) -> list[str]:
         """Raw tokens of ``text`` as given (no normalisation), whitespace included, like ``jieba.lcut``."""
-        out: list[str] = []
         cutter = self._cut_search if search else self._cut
+        if self._protect is None or self._protect.search(text) is None:
+            return cutter(text) if text else []
+        out: list[str] = []
         for seg, whole in self._segments(text):
             if whole:
                 out.append(seg)
@@ -118,7 +120,14 @@ class Segmenter:
 
     def tokens(self, text: str, *, search: bool = False, keep_stopwords: bool = False) -> list[str]:
         """Normalised content tokens: what the search index and the tagger's word features see."""
-        norm = normalize_for_features(text)
+        return self.tokens_of_normalized(
+            normalize_for_features(text), search=search, keep_stopwords=keep_stopwords
+        )
+
+    def tokens_of_normalized(
+        self, norm: str, *, search: bool = False, keep_stopwords: bool = False
+    ) -> list[str]:
+        """``tokens`` for a text already passed through ``normalize_for_features`` (the tagger does it once)."""
         toks = self.cut(norm, search=search)
         if keep_stopwords:
             return [t for t in toks if t.strip() and _WORD_CHAR.search(t)]

@@ -80,3 +80,16 @@ def test_untrusted_types_refused(tmp_path):
     (directory / "manifest.json").write_text(json.dumps({"sha256": digest, "version": "x"}))
     with pytest.raises(Unavailable, match="不受信任"):
         load_model(directory)
+
+
+def test_text_classifier_nb_scaling_and_plain_svm_agree_on_easy_cases():
+    X = ["打工挣钱找工作", "孩子上学读书", "看病住院吃药", "找活干挣钱", "娃读书上学", "医院看病"] * 4
+    y = ["work", "school", "health"] * 8
+    for nb in (True, False):
+        model = TextClassifier(nb_scaling=nb).fit(X, y)
+        assert list(model.classes_) == ["health", "school", "work"]
+        assert list(model.predict(["想找工作挣钱", "孩子读书", "去医院看病"])) == ["work", "school", "health"]
+        assert model.decision_function(["想找工作挣钱"]).shape == (1, 3)
+    two = TextClassifier().fit(["打工挣钱", "孩子上学"] * 4, ["a", "b"] * 4)
+    assert list(two.predict(["找工作挣钱", "孩子读书上学"])) == ["a", "b"]
+    assert list(TextClassifier().fit(["打工挣钱", "挣钱打工"], ["a", "a"]).predict(["随便"])) == ["a"]
