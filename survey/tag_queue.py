@@ -26,18 +26,26 @@ log = logging.getLogger(__name__)
 
 class TaggingQueue:
     def __init__(
-        self, db: Database, tagger: Callable[[], Tagger], *, floor: float = 0.6, max_batch: int = 256
+        self,
+        db: Database,
+        tagger: Callable[[], Tagger],
+        *,
+        floor: float = 0.6,
+        max_batch: int = 256,
+        linger_s: float = 0.05,
     ) -> None:
         self._db = db
         self._tagger = tagger
         self._floor = floor
         self._max_batch = max_batch
+        self._linger_s = linger_s
         self._cond = threading.Condition()
         self._pending: list[int] = []
         self._submitted = 0
         self._done = 0
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._waiting = 0  # readers in settle(): no lingering while someone waits
 
     def submit(self, response_id: int) -> None:
         with self._cond:
@@ -61,7 +69,14 @@ class TaggingQueue:
         is generous because the first batch after a start also loads the model."""
         with self._cond:
             target = self._submitted
-            return self._cond.wait_for(lambda: self._done >= target, timeout=timeout)
+            if self._done >= target:
+                return True
+            self._waiting += 1
+            self._cond.notify_all()
+            try:
+                return self._cond.wait_for(lambda: self._done >= target, timeout=timeout)
+            finally:
+                self._waiting -= 1
 
     def close(self, timeout: float = 10.0) -> None:
         """Tag what is queued, then stop the worker."""
@@ -84,6 +99,12 @@ class TaggingQueue:
                 self._cond.wait_for(lambda: self._pending or self._stopping)
                 if not self._pending:
                     return
+                # Let a few more submissions arrive: one batch of many costs little more than a batch of one,
+                # and each batch holds the (SQLite) write lock once. Readers that settle wake it at once.
+                self._cond.wait_for(
+                    lambda: len(self._pending) >= self._max_batch or self._stopping or self._waiting,
+                    timeout=self._linger_s,
+                )
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
             try:
