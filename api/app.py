@@ -107,6 +107,11 @@ def warm_up(database: Database, index: SummaryIndex, tag_queue: TaggingQueue) ->
         with database.session() as s:
             index.refresh(s)
         log.info("summary index loaded: %d responses", index.n)
+        from nlp.keywords import keywords
+
+        keywords(
+            ["妇女之家组织留守妇女参加技能培训"]
+        )  # loads jieba.analyse's dictionaries before the first dashboard
     except Exception:  # the first summary will load it instead
         log.warning("could not preload the summary index", exc_info=True)
 
