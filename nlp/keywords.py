@@ -64,11 +64,6 @@ def _base_extractor() -> Any:
         os.unlink(path)
 
 
-def fit_idf(texts: Sequence[str]) -> dict[str, float]:
-    seg = get_segmenter()
-    return _idf([seg.tokens(t) for t in texts])
-
-
 def _idf(token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
     df: Counter[str] = Counter()
     for toks in token_lists:

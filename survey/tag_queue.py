@@ -19,7 +19,7 @@ from sqlalchemy import select
 from fuqing.db import Database
 from fuqing.models import Response
 from nlp.tagger import Tagger
-from survey.tagging import gated_labels, store_taggings
+from survey.tagging import gated_labels, predict, store_taggings
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +120,8 @@ class TaggingQueue:
         tagger = self._tagger()
         # Predict outside the write transaction: on SQLite the write lock is held only for the store.
         with self._db.session() as s:
-            texts = dict(
-                s.execute(select(Response.id, Response.text_redacted).where(Response.id.in_(ids))).all()
-            )
-        ids = [i for i in dict.fromkeys(ids) if i in texts]
+            ids, taggings = predict(s, ids, tagger)
         if not ids:
             return
-        taggings = tagger.tag([texts[i] or "" for i in ids])
         with self._db.session(write=True) as s:
             store_taggings(s, ids, taggings, tagger.version, gated=gated_labels(s, self._floor))

@@ -140,17 +140,22 @@ def refresh_masks(session: Session, response_ids: Sequence[int]) -> None:
 def tag_responses(
     session: Session, response_ids: Sequence[int], tagger: Tagger, *, floor: float = 0.6
 ) -> int:
-    if not response_ids:
-        return 0
-    texts = dict(
-        session.execute(
-            select(Response.id, Response.text_redacted).where(Response.id.in_(list(response_ids)))
-        ).all()
-    )
-    ids = [i for i in response_ids if i in texts]
-    taggings = tagger.tag([texts[i] or "" for i in ids])
-    store_taggings(session, ids, taggings, tagger.version, gated=gated_labels(session, floor))
+    ids, taggings = predict(session, response_ids, tagger)
+    if ids:
+        store_taggings(session, ids, taggings, tagger.version, gated=gated_labels(session, floor))
     return len(ids)
+
+
+def predict(session: Session, response_ids: Sequence[int], tagger: Tagger) -> tuple[list[int], list[Tagging]]:
+    """The taggings of the stored responses among these ids (each once), without writing anything."""
+    ids = list(dict.fromkeys(response_ids))
+    if not ids:
+        return [], []
+    texts = dict(
+        session.execute(select(Response.id, Response.text_redacted).where(Response.id.in_(ids))).all()
+    )
+    ids = [i for i in ids if i in texts]
+    return ids, tagger.tag([texts[i] or "" for i in ids])
 
 
 def batch_hook(tagger: Tagger, floor: float = 0.6) -> Callable[[Session, list[int]], None]:

@@ -55,21 +55,6 @@ def summaries(
     return summarize(session, f, threshold=state.settings.small_cell_threshold, index=state.summary_index)
 
 
-class FiltersIn(BaseModel):
-    survey_id: int | None = None
-    county: str | None = None
-    township: str | None = None
-    village: str | None = None
-    since: date | None = None
-    until: date | None = None
-    group: str | None = None
-    need: str | None = None
-    channel: str | None = None
-    fieldworker: str | None = None
-    age_band: str | None = None
-    marital_status: str | None = None
-
-
 class QuestionIn(BaseModel):
     question: str = Field(..., max_length=500, description="例如：金寨县的留守妇女最需要什么")
 
@@ -90,7 +75,7 @@ def ask_route(
 @router.post("/drafts")
 def drafts(
     request: Request,
-    body: FiltersIn,
+    body: Filters,
     user: User = Depends(needs("summary:read")),
     session: Session = Depends(get_settled_session),
 ) -> dict[str, Any]:
@@ -100,7 +85,7 @@ def drafts(
     settings = request.app.state.settings
     summary = summarize(
         session,
-        Filters(**body.model_dump()),
+        body,
         threshold=settings.small_cell_threshold,
         index=request.app.state.summary_index,
     )
@@ -122,7 +107,7 @@ MEDIA = {
 @router.post("/reports")
 def report(
     request: Request,
-    body: FiltersIn,
+    body: Filters,
     format: str = "docx",
     user: User = Depends(needs("report:read")),
     _settled: None = Depends(settled),
@@ -139,7 +124,7 @@ def report(
     out = Path(tempfile.mkdtemp(dir=settings.ensure_home())) / f"report.{format}"
     make_report(
         settings,
-        Filters(**body.model_dump()),
+        body,
         format,
         out,
         title="基层妇女群众需求调研报告",
