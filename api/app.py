@@ -14,6 +14,7 @@ from api.errors import install_error_handlers
 from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from api.routes import evals as eval_routes
+from api.submissions import SubmissionGroup
 from api.web import install_web
 from corpus.service import Corpus
 from fuqing.config import Settings
@@ -87,6 +88,7 @@ def create_app(
     # One summary index per process: loaded once, then refreshed by revision before each summary.
     app.state.summary_index = summary_index
     app.state.tag_queue = tag_queue
+    app.state.submissions = SubmissionGroup(database, tag_queue.submit_many)
     app.state.on_batch = lambda session, ids: tag_responses(
         session, ids, lazy_tagger.get(), floor=settings.kappa_floor
     )

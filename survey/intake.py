@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fuqing.audit import record
-from fuqing.bulk import insert_rows
+from fuqing.bulk import existing_response_ids, insert_rows
 from fuqing.config import Settings
 from fuqing.db import Database
 from fuqing.errors import InputError
@@ -238,6 +239,9 @@ class _Importer:
         self.ip_counts: Counter[str] = Counter()
         self.errors: list[RowProblem] = []
         self.error_count = 0
+        self.stored_errors = 0
+        self.check_existing = True
+        self.done = 0
 
     def note(self, problems: list[RowProblem]) -> None:
         for p in problems:
@@ -267,7 +271,7 @@ def import_file(
     mapping_override: dict[str, Any] | None = None,
     strict: bool = False,
     user: User | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
     on_batch: BatchHook | None = None,
     display_name: str | None = None,
@@ -303,8 +307,10 @@ def import_file(
         s.flush()
         record(s, user or "cli", "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
         upload_id, sid, title = upload.id, survey.id, survey.title
+        prior = s.scalar(select(Response.id).where(Response.survey_id == sid).limit(1)) is not None
 
     imp = _Importer(db, settings, insp, user)
+    imp.check_existing = prior
     report = UploadReport(
         upload_id,
         sid,
@@ -361,96 +367,98 @@ def _strict_import(db, imp, report, path, mapping_override, settings, batch_size
 
 
 def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
-    done = 0
-    stored_errors = 0
-    while True:
-        chunk = list(itertools.islice(rows, batch_size))
-        if not chunk:
-            break
-        parsed: list[ParsedRow] = [imp.parser.parse(n, row) for n, row in chunk]
-        candidates = []
-        problems: list[RowProblem] = []
-        failed = 0
-        duplicates = 0
-        for p in parsed:
-            problems.extend(p.problems)
+    """Parse a batch, then store it in one transaction, until the file ends.
+
+    (A writer thread overlapping the two was tried and was slower: SQLite releases the GIL once per row, and
+    the parsing thread then holds it for a whole switch interval.)
+    """
+    while chunk := list(itertools.islice(rows, batch_size)):
+        batch = _Batch(read=len(chunk))
+        for n, row in chunk:
+            p = imp.parser.parse(n, row)
+            batch.problems.extend(p.problems)
             if p.record is None:
-                failed += 1
-                continue
-            sid = p.record["source_id"]
-            if sid in imp.seen:
-                duplicates += 1
-                continue
-            imp.seen.add(sid)
-            candidates.append(p)
-        with db.session(write=True) as s:
-            ids = [c.record["source_id"] for c in candidates]
-            existing = (
-                set(
-                    s.scalars(
-                        select(Response.source_id).where(
-                            Response.survey_id == report.survey_id, Response.source_id.in_(ids)
-                        )
-                    )
-                )
-                if ids
-                else set()
+                batch.failed += 1
+            elif p.record["source_id"] in imp.seen:
+                batch.duplicates += 1
+            else:
+                imp.seen.add(p.record["source_id"])
+                batch.candidates.append(p)
+        _store_batch(db, imp, report, batch, progress, on_batch)
+
+
+@dataclass
+class _Batch:
+    read: int
+    candidates: list[ParsedRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    failed: int = 0
+    duplicates: int = 0
+
+
+def _store_batch(db, imp, report, batch: _Batch, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
+    """One transaction: skip rows stored before, insert the rest, record row problems and the counters.
+
+    A survey that held no responses when the upload began needs no per-batch duplicate query (repeats
+    within the file are caught by ``imp.seen``). If another writer stores a row with one of our source ids
+    meanwhile, the unique index refuses the batch and it is redone with the query.
+    """
+    try:
+        _store_batch_once(db, imp, report, batch, progress, on_batch)
+    except IntegrityError:
+        if imp.check_existing:
+            raise
+        imp.check_existing = True
+        _store_batch_once(db, imp, report, batch, progress, on_batch)
+
+
+def _store_batch_once(db, imp, report, batch: _Batch, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
+    candidates = batch.candidates
+    duplicates = batch.duplicates
+    with db.session(write=True) as s:
+        keys = [c.record["source_id"] for c in candidates]
+        existing = existing_response_ids(s, report.survey_id, keys) if imp.check_existing else {}
+        new = [c for c in candidates if c.record["source_id"] not in existing]
+        duplicates += len(candidates) - len(new)
+        rev = next_rev(s) if new else 0
+        fixed = {
+            "survey_id": report.survey_id,
+            "upload_id": report.upload_id,
+            "created_by": imp.user.id if imp.user else None,
+            "rev": rev,
+        }
+        new_ids: list[int] = []
+        if new:
+            # A driver-level executemany: several times faster than an ORM insert (fuqing/bulk.py).
+            new_ids = insert_rows(s, Response.__table__, [c.record for c in new], fixed)
+        for c, rid in zip(new, new_ids, strict=True):
+            if c.record.get("duration_s") is not None:
+                imp.durations.append((rid, c.record["duration_s"]))
+            if c.ip:
+                imp.ip_counts[c.ip] += 1
+        if on_batch is not None and new_ids:
+            on_batch(s, new_ids)
+        imp.stored_errors += _store_problems(s, report.upload_id, batch.problems, imp.stored_errors)
+        flagged = sum(1 for c in new if c.record["flag_straight_lining"] or c.record["flag_all_skipped"])
+        s.execute(
+            update(Upload)
+            .where(Upload.id == report.upload_id)
+            .values(
+                rows_total=Upload.rows_total + batch.read,
+                rows_ok=Upload.rows_ok + len(new),
+                rows_failed=Upload.rows_failed + batch.failed,
+                rows_duplicate=Upload.rows_duplicate + duplicates,
+                rows_flagged=Upload.rows_flagged + flagged,
             )
-            new = [c for c in candidates if c.record["source_id"] not in existing]
-            duplicates += len(candidates) - len(new)
-            rev = next_rev(s) if new else 0
-            values = [
-                {
-                    **c.record,
-                    "survey_id": report.survey_id,
-                    "upload_id": report.upload_id,
-                    "created_by": imp.user.id if imp.user else None,
-                    "rev": rev,
-                }
-                for c in new
-            ]
-            new_ids: list[int] = []
-            if values:
-                # A driver-level executemany is several times faster than an ORM insert with RETURNING; the
-                # ids are then read back by the (survey, source id) key, which is unique anyway.
-                insert_rows(s, Response.__table__, values)
-                keys = [c.record["source_id"] for c in new]
-                id_of = dict(
-                    s.execute(
-                        select(Response.source_id, Response.id).where(
-                            Response.survey_id == report.survey_id, Response.source_id.in_(keys)
-                        )
-                    ).all()
-                )
-                new_ids = [id_of[k] for k in keys]
-            for c, rid in zip(new, new_ids, strict=True):
-                if c.record.get("duration_s") is not None:
-                    imp.durations.append((rid, c.record["duration_s"]))
-                if c.ip:
-                    imp.ip_counts[c.ip] += 1
-            if on_batch is not None and new_ids:
-                on_batch(s, new_ids)
-            stored_errors += _store_problems(s, report.upload_id, problems, stored_errors)
-            flagged = sum(1 for c in new if c.record["flag_straight_lining"] or c.record["flag_all_skipped"])
-            s.execute(
-                update(Upload)
-                .where(Upload.id == report.upload_id)
-                .values(
-                    rows_total=Upload.rows_total + len(chunk),
-                    rows_ok=Upload.rows_ok + len(new),
-                    rows_failed=Upload.rows_failed + failed,
-                    rows_duplicate=Upload.rows_duplicate + duplicates,
-                    rows_flagged=Upload.rows_flagged + flagged,
-                )
-            )
-        report.rows_total += len(chunk)
-        report.rows_ok += len(new)
-        report.rows_failed += failed
-        report.rows_duplicate += duplicates
-        imp.note(problems)
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
+        )
+    report.rows_total += batch.read
+    report.rows_ok += len(new)
+    report.rows_failed += batch.failed
+    report.rows_duplicate += duplicates
+    imp.note(batch.problems)
+    imp.done += batch.read
+    if progress is not None:
+        progress(imp.done)
 
 
 def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:

@@ -48,9 +48,12 @@ class TaggingQueue:
         self._waiting = 0  # readers in settle(): no lingering while someone waits
 
     def submit(self, response_id: int) -> None:
+        self.submit_many([response_id])
+
+    def submit_many(self, response_ids: list[int]) -> None:
         with self._cond:
-            self._pending.append(response_id)
-            self._submitted += 1
+            self._pending.extend(response_ids)
+            self._submitted += len(response_ids)
             self._cond.notify()
             self._ensure_thread()
 

@@ -103,6 +103,18 @@ def db(db_settings: Settings):  # type: ignore[no-untyped-def]
     database.dispose()
 
 
+@pytest.fixture()
+def survey_id(db) -> int:  # type: ignore[no-untyped-def]
+    """An empty survey in the test database."""
+    from fuqing.models import Survey
+
+    with db.session(write=True) as s:
+        survey = Survey(title="t", questions=[])
+        s.add(survey)
+        s.flush()
+        return survey.id
+
+
 @pytest.fixture(scope="session")
 def model_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A FUQING_HOME whose models/ holds the needs model trained from the bundled data (once per session)."""

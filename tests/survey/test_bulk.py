@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 
 from fuqing.bulk import insert_rows
-from fuqing.models import Response, Survey
+from fuqing.models import Response
 
 ROW = {
     "source_id": "x",
@@ -32,17 +32,28 @@ def _stored(db, survey_id: int, source_id: str) -> dict:
         }
 
 
-def test_bulk_insert_matches_sqlalchemy_insert(db):
+def test_bulk_insert_matches_sqlalchemy_insert(db, survey_id):
+    sid = survey_id
     with db.session(write=True) as s:
-        sv = Survey(title="t", questions=[])
-        s.add(sv)
-        s.flush()
-        sid = sv.id
         rows = [{**ROW, "survey_id": sid, "source_id": f"bulk{i}"} for i in range(3)]
-        insert_rows(s, Response.__table__, rows)
+        ids = insert_rows(s, Response.__table__, rows)
+        by_key = dict(
+            s.execute(select(Response.source_id, Response.id).where(Response.survey_id == sid)).all()
+        )
+        assert ids == [by_key[f"bulk{i}"] for i in range(3)]  # new keys, in row order
         s.connection().execute(insert(Response.__table__), [{**ROW, "survey_id": sid, "source_id": "core"}])
     bulk, core = _stored(db, sid, "bulk2"), _stored(db, sid, "core")
     assert bulk.pop("created_at") and core.pop("created_at")  # defaults applied, times differ
     assert bulk == core
     assert bulk["answers"] == ROW["answers"] and _aware(bulk["collected_at"]) == ROW["collected_at"]
     assert bulk["flag_too_fast"] is True and bulk["flag_all_skipped"] is False and bulk["is_demo"] is False
+
+
+def test_bulk_insert_constants_apply_to_every_row(db, survey_id):
+    sid = survey_id
+    with db.session(write=True) as s:
+        rows = [{**ROW, "source_id": f"c{i}"} for i in range(4)]
+        ids = insert_rows(s, Response.__table__, rows, {"survey_id": sid, "rev": 7})
+    with db.session() as s:
+        stored = s.execute(select(Response.id, Response.rev).where(Response.survey_id == sid)).all()
+    assert sorted(ids) == sorted(i for i, _ in stored) and {r for _, r in stored} == {7}

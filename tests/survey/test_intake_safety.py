@@ -234,3 +234,31 @@ def test_duplicate_headers_are_reported(db, db_settings, tmp_path: Path):
     f.write_text("编号,县,县,您最需要什么帮助\nA1,金寨县,霍山县,想找活干\n", encoding="utf-8")
     report = import_file(db, db_settings, f, new_survey_title="dup")
     assert report.rows_ok == 1 and any("重复" in w for w in report.warnings)
+
+
+def test_a_row_stored_by_someone_else_mid_import_is_skipped_not_fatal(db, db_settings, tmp_path: Path):
+    """A fresh survey skips the per-batch duplicate query; a concurrent writer must not break the import."""
+    from survey.responses import submit_response
+
+    f = exports.wjx_csv(tmp_path / "wjx.csv", n=20)
+    state: dict = {}
+
+    def someone_else_submits(done: int) -> None:
+        if done == 10:  # after the first batch: 序号 15 arrives through the API before the file gets there
+            with db.session(write=True) as s:
+                submit_response(s, state["survey"], {"source_id": "15", "text": "想学手艺"}, None)
+
+    def remember_survey(session, ids):
+        state.setdefault("survey", session.get(Response, ids[0]).survey_id)
+
+    report = import_file(
+        db,
+        db_settings,
+        f,
+        new_survey_title="race",
+        batch_size=10,
+        progress=someone_else_submits,
+        on_batch=remember_survey,
+    )
+    assert (report.status, report.rows_ok, report.rows_duplicate) == ("completed", 19, 1)
+    assert _count(db, report.survey_id) == 20
