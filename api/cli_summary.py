@@ -25,16 +25,51 @@ def _date(value: str | None, name: str) -> date | None:
         ) from None
 
 
+# The filter options shared by summary, draft and report (one declaration, same names and help everywhere).
+SURVEY = typer.Option(None, "--survey", help="调查编号；不填则全部调查")
+COUNTY = typer.Option(None, "--county", help="县（区）")
+TOWNSHIP = typer.Option(None, "--township", help="乡镇（街道）")
+VILLAGE = typer.Option(None, "--village", help="村（社区）")
+GROUP = typer.Option(None, "--group", help="人群标签 id，如 left_behind")
+NEED = typer.Option(None, "--need", help="需求标签 id，如 employment")
+SINCE = typer.Option(None, "--since", help="起始日期 YYYY-MM-DD")
+UNTIL = typer.Option(None, "--until", help="结束日期 YYYY-MM-DD")
+
+
+def _filters(
+    survey: int | None,
+    county: str | None,
+    township: str | None,
+    village: str | None,
+    since: str | None,
+    until: str | None,
+    group: str | None,
+    need: str | None,
+    *more: str | None,
+) -> Filters:
+    return Filters(
+        survey,
+        county,
+        township,
+        village,
+        _date(since, "--since"),
+        _date(until, "--until"),
+        group,
+        need,
+        *more,
+    )
+
+
 def summary(
     ctx: typer.Context,
-    survey: int | None = typer.Option(None, "--survey", help="调查编号；不填则全部调查"),
-    county: str | None = typer.Option(None, "--county"),
-    township: str | None = typer.Option(None, "--township"),
-    village: str | None = typer.Option(None, "--village"),
-    group: str | None = typer.Option(None, "--group", help="人群标签 id，如 left_behind"),
-    need: str | None = typer.Option(None, "--need", help="需求标签 id，如 employment"),
-    since: str | None = typer.Option(None, "--since", help="起始日期 YYYY-MM-DD"),
-    until: str | None = typer.Option(None, "--until", help="结束日期 YYYY-MM-DD"),
+    survey: int | None = SURVEY,
+    county: str | None = COUNTY,
+    township: str | None = TOWNSHIP,
+    village: str | None = VILLAGE,
+    group: str | None = GROUP,
+    need: str | None = NEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
     channel: str | None = typer.Option(None, "--channel"),
     fieldworker: str | None = typer.Option(None, "--fieldworker"),
     age_band: str | None = typer.Option(None, "--age-band", help="<30、30-39、40-49、50-59、60+"),
@@ -43,13 +78,13 @@ def summary(
 ) -> None:
     """需求与人群的统计（含 95% 置信区间）、交叉表、地区、趋势、关键词与代表性原话。"""
     settings = settings_of(ctx)
-    f = Filters(
+    f = _filters(
         survey,
         county,
         township,
         village,
-        _date(since, "--since"),
-        _date(until, "--until"),
+        since,
+        until,
         group,
         need,
         channel,
@@ -113,14 +148,14 @@ def ask_cmd(
 
 def draft_cmd(
     ctx: typer.Context,
-    survey: int | None = typer.Option(None, "--survey"),
-    county: str | None = typer.Option(None, "--county"),
-    township: str | None = typer.Option(None, "--township"),
-    village: str | None = typer.Option(None, "--village"),
-    group: str | None = typer.Option(None, "--group"),
-    need: str | None = typer.Option(None, "--need"),
-    since: str | None = typer.Option(None, "--since"),
-    until: str | None = typer.Option(None, "--until"),
+    survey: int | None = SURVEY,
+    county: str | None = COUNTY,
+    township: str | None = TOWNSHIP,
+    village: str | None = VILLAGE,
+    group: str | None = GROUP,
+    need: str | None = NEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """起草调研发现与工作建议：每句注明统计、原话和政策条款；未通过核验的句子不显示并说明原因。"""
@@ -128,9 +163,7 @@ def draft_cmd(
     from survey.drafting import configured_drafter, draft_findings, record_draft
 
     settings = settings_of(ctx)
-    f = Filters(
-        survey, county, township, village, _date(since, "--since"), _date(until, "--until"), group, need
-    )
+    f = _filters(survey, county, township, village, since, until, group, need)
     drafter = configured_drafter(settings)
     with open_database(settings).session() as s:
         summary_ = summarize(s, f, threshold=settings.small_cell_threshold)
@@ -158,21 +191,19 @@ def report_cmd(
     output: Path = typer.Option(..., "-o", "--output", help="输出文件"),
     fmt: str = typer.Option("docx", "--format", help="docx | xlsx | md | html | csv"),
     title: str = typer.Option("基层妇女群众需求调研报告", "--title"),
-    survey: int | None = typer.Option(None, "--survey"),
-    county: str | None = typer.Option(None, "--county"),
-    township: str | None = typer.Option(None, "--township"),
-    village: str | None = typer.Option(None, "--village"),
-    group: str | None = typer.Option(None, "--group"),
-    need: str | None = typer.Option(None, "--need"),
-    since: str | None = typer.Option(None, "--since"),
-    until: str | None = typer.Option(None, "--until"),
+    survey: int | None = SURVEY,
+    county: str | None = COUNTY,
+    township: str | None = TOWNSHIP,
+    village: str | None = VILLAGE,
+    group: str | None = GROUP,
+    need: str | None = NEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
 ) -> None:
     """生成报告：范围与筛选、方法与标注准确率、调研发现（含引用）、建议、统计表、图、原话与所引条款全文。"""
     from survey.report_service import make_report
 
     settings = settings_of(ctx)
-    f = Filters(
-        survey, county, township, village, _date(since, "--since"), _date(until, "--until"), group, need
-    )
+    f = _filters(survey, county, township, village, since, until, group, need)
     path = make_report(settings, f, fmt, output, title=title)
     console.print(f"[green]已生成报告[/] {path}")

@@ -171,16 +171,18 @@ def summarize(
 
 
 def _texts(session: Session, ids: list[int]) -> list[str]:
-    return [t for _, t in _by_id(session, ids, Response.text_redacted) if t]
+    return [t for _, t in _rows_for(session, Response.id, ids, Response.text_redacted) if t]
 
 
-def _by_id(session: Session, ids: list[int], *columns: Any) -> list[Any]:
-    """Rows of ``responses`` by primary key, in chunks: a plan every database gets right."""
+def _rows_for(
+    session: Session, key: Any, ids: list[int], *columns: Any, where: tuple[Any, ...] = ()
+) -> list[Any]:
+    """(key, *columns) of the rows whose ``key`` is one of ``ids``, in chunks: a plan every database gets right."""
     out: list[Any] = []
     conn = session.connection()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        out += conn.execute(select(Response.id, *columns).where(Response.id.in_(chunk))).all()
+        out += conn.execute(select(key, *columns).where(key.in_(chunk), *where)).all()
     return out
 
 
@@ -194,22 +196,20 @@ def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: 
         return []
     # Two lookups by response id (not a join filtered by label, which PostgreSQL plans as a scan of every
     # response with that label): the candidates' applied label scores, then their texts and places.
-    scores: dict[tuple[int, str], float] = {}
-    conn = session.connection()
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
-        for rid, label, score in conn.execute(
-            select(ResponseLabel.response_id, ResponseLabel.label, ResponseLabel.score).where(
-                ResponseLabel.response_id.in_(chunk), ResponseLabel.status == "applied"
-            )
-        ):
-            scores[(rid, label)] = score or 0.0
-    rows = {
-        r[0]: r
-        for r in _by_id(
-            session, wanted, Response.text_redacted, Response.county, Response.township, Response.village
+    applied = (ResponseLabel.status == "applied",)
+    scores = {
+        (rid, label): score or 0.0
+        for rid, label, score in _rows_for(
+            session,
+            ResponseLabel.response_id,
+            wanted,
+            ResponseLabel.label,
+            ResponseLabel.score,
+            where=applied,
         )
     }
+    places = (Response.text_redacted, Response.county, Response.township, Response.village)
+    rows = {r[0]: r for r in _rows_for(session, Response.id, wanted, *places)}
     quotes: list[dict[str, Any]] = []
     used_villages: set[str | None] = set()
     seen_texts: set[str] = set()

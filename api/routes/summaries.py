@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,35 +21,10 @@ router = APIRouter(prefix="/api", tags=["summaries"])
 @router.get("/summaries")
 def summaries(
     request: Request,
-    survey_id: int | None = None,
-    county: str | None = None,
-    township: str | None = None,
-    village: str | None = None,
-    group: str | None = None,
-    need: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    channel: str | None = None,
-    fieldworker: str | None = None,
-    age_band: str | None = None,
-    marital_status: str | None = None,
+    f: Filters = Depends(),  # the dataclass's fields become the query parameters
     user: User = Depends(needs("summary:read")),
     session: Session = Depends(get_settled_session),
 ) -> dict[str, Any]:
-    f = Filters(
-        survey_id,
-        county,
-        township,
-        village,
-        since,
-        until,
-        group,
-        need,
-        channel,
-        fieldworker,
-        age_band,
-        marital_status,
-    )
     state = request.app.state
     return summarize(session, f, threshold=state.settings.small_cell_threshold, index=state.summary_index)
 

@@ -51,6 +51,10 @@ def test_summaries_endpoint(api):
     assert api.get("/api/summaries", headers=auth(api, "fieldworker")).status_code == 403
     bad = api.get("/api/summaries", params={"group": "boss"}, headers=auth(api, "staff"))
     assert bad.status_code == 422 and "boss" in bad.json()["error"]["message"]
+    later = {"county": "金寨县", "since": "2999-01-01", "survey_id": sid}
+    assert api.get("/api/summaries", params=later, headers=auth(api, "staff")).json()["respondents"] == 0
+    wrong = api.get("/api/summaries", params={"since": "2025-13-01"}, headers=auth(api, "staff"))
+    assert wrong.status_code == 422 and "since" in str(wrong.json()["error"])
 
 
 def test_ask_endpoint(api):
