@@ -8,7 +8,7 @@ import secrets
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from fuqing.errors import AuthError, Conflict, Forbidden, InputError, NotFound
 from fuqing.models import ApiToken, User
@@ -148,14 +148,19 @@ def authenticate_token(session: Session, token: str | None) -> User:
             "需要登录：请求没有携带令牌。",
             hint="在请求头加 Authorization: Bearer <令牌>，令牌用 `fuqing token create` 生成。",
         )
-    row = session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == hash_token(token.strip()))
+    # One row, the user only: this runs on every API request.
+    user = session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == hash_token(token.strip()),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
     )
-    if row is None or row.revoked_at is not None or not row.user.active:
+    if user is None:
         raise AuthError("令牌无效或已被撤销。", hint="请向管理员重新申请令牌。")
-    return row.user
+    return user
 
 
 def authenticate_password(session: Session, name: str, password: str) -> User:
