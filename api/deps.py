@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fuqing.auth import authenticate_token, can, require
 from fuqing.db import Database
@@ -50,9 +51,16 @@ def _token(request: Request) -> str | None:
 
 
 async def current_user(request: Request) -> User:
-    """Authenticate on the event loop: one indexed lookup, cheaper than a hop to the thread pool and back."""
-    with database_of(request).session() as session:
-        user = authenticate_token(session, _token(request))
+    """One indexed lookup. On SQLite it runs on the event loop (cheaper than a hop to the thread pool and back);
+    a server database answers over the network, so there it runs in the pool and the loop serves others."""
+    db = database_of(request)
+    token = _token(request)
+
+    def lookup() -> User:
+        with db.session() as session:
+            return authenticate_token(session, token)
+
+    user = lookup() if db.dialect == "sqlite" else await run_in_threadpool(lookup)
     request.state.user = user
     return user
 

@@ -3,7 +3,8 @@
 Why: under load most of a submission's cost was per-request ORM work and a commit of its own. Requests that
 are ready in the same turn of the event loop are collected and stored by one call to
 :func:`survey.responses.store_responses` at the end of that turn: no timer, so a lone request waits for
-nothing, and a burst costs one transaction. Validation runs first, per request, so a bad submission fails
+nothing, and a burst costs one transaction. Requests that arrive while a group is being stored form the
+next group. Validation runs first, per request, so a bad submission fails
 alone; tagging follows on the tagging queue's thread.
 """
 
@@ -28,25 +29,46 @@ class SubmissionGroup:
         self._db = db
         self._on_created = on_created
         self._pending: list[tuple[PreparedResponse, asyncio.Future[StoredResponse]]] = []
+        self._draining = False
+        # SQLite work is CPU in this process: done inline at the end of the turn. A server database is waiting
+        # on the network: done on a worker thread, while the loop keeps accepting the next group.
+        self._offload = db.dialect != "sqlite"
 
     async def submit(self, survey_id: int, data: dict[str, Any], user: User | None) -> StoredResponse:
         prepared = prepare_response(survey_id, data, user)  # a bad submission raises here, alone
         loop = asyncio.get_running_loop()
         future: asyncio.Future[StoredResponse] = loop.create_future()
         self._pending.append((prepared, future))
-        if len(self._pending) == 1:
-            loop.call_soon(self._flush)
+        if not self._draining:
+            self._draining = True
+            loop.create_task(self._drain())
         return await future
 
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
+    async def _drain(self) -> None:
+        """Store the waiting group, then the group that gathered meanwhile, until none is waiting."""
         try:
-            results = self._store([p for p, _ in batch])
-        except Exception as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
+            while self._pending:
+                batch, self._pending = self._pending, []
+                items = [p for p, _ in batch]
+                try:
+                    if self._offload:
+                        results = await asyncio.to_thread(self._store, items)
+                    else:
+                        results = self._store(items)
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                self._answer(batch, results)
+        finally:
+            self._draining = False
+
+    def _answer(
+        self,
+        batch: list[tuple[PreparedResponse, asyncio.Future[StoredResponse]]],
+        results: list[StoredResponse | NotFound],
+    ) -> None:
         for (_, future), result in zip(batch, results, strict=True):
             if future.done():  # the client went away
                 continue
