@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from fuqing.errors import InputError, Unavailable
+from fuqing.hashing import sha256_file
 from nlp.normalize import normalize_for_features
 from nlp.segment import get_segmenter
 
@@ -116,7 +117,7 @@ class SvdEmbedder(Embedder):
             json.dumps(self.vocabulary, ensure_ascii=False), encoding="utf-8"
         )
         np.savez(tmp / "arrays.npz", idf=self.idf, components=self.components)
-        digest = {name: _sha256(tmp / name) for name in ("vocabulary.json", "arrays.npz")}
+        digest = {name: sha256_file(tmp / name) for name in ("vocabulary.json", "arrays.npz")}
         (tmp / "meta.json").write_text(
             json.dumps({"model_id": self.model_id, "sha256": digest}), encoding="utf-8"
         )
@@ -129,7 +130,7 @@ class SvdEmbedder(Embedder):
     def load(cls, directory: Path) -> SvdEmbedder:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         for name, expected in meta["sha256"].items():
-            if _sha256(directory / name) != expected:
+            if sha256_file(directory / name) != expected:
                 raise Unavailable(
                     f"向量模型文件 {directory / name} 校验失败（sha256 不符），可能被改动或损坏。",
                     hint="运行 `fuqing corpus reindex` 重新生成。",
@@ -167,14 +168,6 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return _l2(np.asarray(self._model.encode(list(texts), normalize_embeddings=True)))
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _langchain_base() -> type:

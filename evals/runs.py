@@ -14,7 +14,6 @@ The web pages use :func:`list_runs` and :func:`load_run`; both only read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -27,6 +26,7 @@ from typing import Any
 
 from fuqing.config import Settings
 from fuqing.errors import InputError, NotFound
+from fuqing.hashing import sha256_file
 
 _RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[a-z]+(-[0-9]+)?$")
 REPO = Path(__file__).resolve().parents[1]
@@ -69,14 +69,6 @@ class RunInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def git_commit() -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from fuqing.config import Settings
 from fuqing.errors import Unavailable
+from fuqing.hashing import sha256_file
 from fuqing.locking import atomic_write_text, file_lock
 from fuqing.timeutil import utcnow
 from nlp.classifier import NeedsClassifier
@@ -37,14 +38,6 @@ class TrainedModel:
 def bundled_training_data() -> Path:
     with resources.as_file(resources.files("evals").joinpath("data", "needs_train.jsonl")) as p:
         return Path(p)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def fit_model(rows: list[LabelledRow], **params: Any) -> NeedsClassifier:
@@ -86,7 +79,7 @@ def save_model(
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{os.getpid()}-{time.time_ns()}.skops"
     sio.dump(model, tmp)
-    digest = _sha256(tmp)
+    digest = sha256_file(tmp)
     version = "needs-" + digest[:12]
     target = root / version
     target.mkdir(exist_ok=True)
@@ -115,7 +108,7 @@ def load_model(directory: Path) -> TrainedModel:
 
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     path = directory / "model.skops"
-    if _sha256(path) != manifest["sha256"]:
+    if sha256_file(path) != manifest["sha256"]:
         raise Unavailable(
             f"模型文件 {path} 的 sha256 与清单不符，拒绝加载。", hint="运行 `fuqing nlp train` 重新训练模型。"
         )
@@ -145,7 +138,9 @@ def train_and_save(
     model = fit_model(rows)
     seconds = time.perf_counter() - started
     digest = (
-        _sha256(path) if not extra else hashlib.sha256((_sha256(path) + str(len(extra))).encode()).hexdigest()
+        sha256_file(path)
+        if not extra
+        else hashlib.sha256((sha256_file(path) + str(len(extra))).encode()).hexdigest()
     )
     return save_model(model, models_root(settings), data_sha256=digest, n_train=len(rows), seconds=seconds)
 

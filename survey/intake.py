@@ -7,7 +7,6 @@ already stored are recognised by their source id and skipped as duplicates.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import statistics
@@ -26,6 +25,7 @@ from fuqing.bulk import existing_response_ids, insert_rows
 from fuqing.config import Settings
 from fuqing.db import Database
 from fuqing.errors import InputError
+from fuqing.hashing import sha256_file
 from fuqing.models import Response, Upload, UploadError, User
 from fuqing.revisions import next_rev
 from fuqing.secret import install_key
@@ -209,21 +209,21 @@ def _drop_unparseable_roles(
     return warnings
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _rows(table: Table) -> Iterator[tuple[int, list[str]]]:
     # Row numbers as a spreadsheet shows them: the header is row 1.
     yield from enumerate(table.rows, start=2)
 
 
 class _Importer:
-    def __init__(self, db: Database, settings: Settings, inspection: Inspection, user: User | None):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        inspection: Inspection,
+        user: User | None,
+        *,
+        check_existing: bool = True,
+    ):
         self.db = db
         self.insp = inspection
         self.user = user
@@ -240,8 +240,8 @@ class _Importer:
         self.errors: list[RowProblem] = []
         self.error_count = 0
         self.stored_errors = 0
-        self.check_existing = True
-        self.done = 0
+        # False for a survey that was empty when the upload began: batches skip the duplicate query.
+        self.check_existing = check_existing
 
     def note(self, problems: list[RowProblem]) -> None:
         for p in problems:
@@ -284,7 +284,7 @@ def import_file(
         )
     insp = inspect_file(path, mapping_override=mapping_override, max_mb=settings.max_upload_mb)
     filename = display_name or path.name
-    digest = _sha256(path)
+    digest = sha256_file(path)
     with db.session(write=True) as s:
         if survey_id is not None:
             survey = get_survey(s, survey_id)
@@ -309,8 +309,7 @@ def import_file(
         upload_id, sid, title = upload.id, survey.id, survey.title
         prior = s.scalar(select(Response.id).where(Response.survey_id == sid).limit(1)) is not None
 
-    imp = _Importer(db, settings, insp, user)
-    imp.check_existing = prior
+    imp = _Importer(db, settings, insp, user, check_existing=prior)
     report = UploadReport(
         upload_id,
         sid,
@@ -456,9 +455,8 @@ def _store_batch_once(db, imp, report, batch: _Batch, progress, on_batch) -> Non
     report.rows_failed += batch.failed
     report.rows_duplicate += duplicates
     imp.note(batch.problems)
-    imp.done += batch.read
     if progress is not None:
-        progress(imp.done)
+        progress(report.rows_total)
 
 
 def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:
