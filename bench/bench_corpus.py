@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import percentile, save, time_calls
+from bench.common import save, time_calls, time_each
 from corpus.cleaning import clean_text
 from corpus.query import query_expansions, query_tokens, weighted_query_bigrams, weighted_query_terms
 from corpus.search import unit_tokens
@@ -48,17 +48,7 @@ def bench_search(
     corpus: Corpus, queries: list[str], method: str = "hybrid", rounds: int = 3
 ) -> dict[str, float]:
     corpus.search(queries[0], method=method)  # build the in-memory index outside the timing
-    times = []
-    for _ in range(rounds):
-        for q in queries:
-            t = time.perf_counter()
-            corpus.search(q, k=5, method=method)  # type: ignore[arg-type]
-            times.append((time.perf_counter() - t) * 1000)
-    return {
-        "p50_ms": round(percentile(times, 50), 2),
-        "p95_ms": round(percentile(times, 95), 2),
-        "n": len(times),
-    }
+    return time_each(lambda q: corpus.search(q, k=5, method=method), queries * rounds)  # type: ignore[arg-type]
 
 
 def bench_query_processing(queries: list[str]) -> dict[str, float]:
@@ -70,16 +60,7 @@ def bench_query_processing(queries: list[str]) -> dict[str, float]:
         weighted_query_bigrams(q, extra)
 
     process(queries[0])
-    times = []
-    for q in queries * 3:
-        t = time.perf_counter()
-        process(q)
-        times.append((time.perf_counter() - t) * 1000)
-    return {
-        "p50_ms": round(percentile(times, 50), 3),
-        "p95_ms": round(percentile(times, 95), 3),
-        "n": len(times),
-    }
+    return time_each(process, queries * 3, digits=3)
 
 
 def bench_baseline_bm25(corpus: Corpus, queries: list[str]) -> dict[str, float]:
@@ -107,16 +88,7 @@ def bench_baseline_bm25(corpus: Corpus, queries: list[str]) -> dict[str, float]:
             scores.append(s)
         return sorted(range(n), key=lambda i: -scores[i])[:5]
 
-    times = []
-    for q in queries:
-        t = time.perf_counter()
-        score(q)
-        times.append((time.perf_counter() - t) * 1000)
-    return {
-        "p50_ms": round(percentile(times, 50), 2),
-        "p95_ms": round(percentile(times, 95), 2),
-        "n": len(times),
-    }
+    return time_each(score, queries)
 
 
 def synthetic_corpus(corpus: Corpus, n_units: int, directory: Path, per_doc: int = 1000) -> list[Path]:

@@ -7,7 +7,7 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,20 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     idx = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[idx]
+
+
+def time_each(fn: Callable[[Any], Any], items: Iterable[Any], digits: int = 2) -> dict[str, float]:
+    """Per-item latency of ``fn`` over ``items``: nearest-rank p50 and p95 in milliseconds."""
+    times = []
+    for item in items:
+        t = time.perf_counter()
+        fn(item)
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "p50_ms": round(percentile(times, 50), digits),
+        "p95_ms": round(percentile(times, 95), digits),
+        "n": len(times),
+    }
 
 
 def time_calls(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
