@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -92,18 +93,10 @@ async def new_response(
     survey_id: int,
     body: ResponseIn,
     user: User = Depends(needs("response:create")),
-    db: Database = Depends(get_db),
 ) -> JSONResponse:
-    # Stored on the event loop together with the submissions that arrived in the same turn (api/submissions.py).
+    # Stored together with the submissions that arrived in the same turn of the loop (api/submissions.py).
     stored = await request.app.state.submissions.submit(survey_id, body.model_dump(), user)
-    view = {
-        "id": stored.id,
-        "survey_id": stored.survey_id,
-        "source_id": stored.source_id,
-        "created": stored.created,
-        "redactions": stored.redactions,
-    }
-    return JSONResponse(view, status_code=201 if stored.created else 200)
+    return JSONResponse(asdict(stored), status_code=201 if stored.created else 200)
 
 
 @router.get("/responses")

@@ -20,7 +20,6 @@ from fuqing.models import Upload, UploadError
 from survey.intake import inspect_file
 from survey.jobs import ImportJobs
 from survey.mapping import ROLES
-from survey.responses import submit_response
 from survey.surveys import list_surveys
 
 router = APIRouter(include_in_schema=False)
@@ -180,14 +179,9 @@ async def respond(
         for k in ("source_id", "text", "county", "township", "village", "age", "marital_status", "channel")
     }
 
-    def store() -> tuple[int, bool]:
-        with ctx.db.session(write=True) as s:
-            resp, created = submit_response(s, int(survey), data, ctx.user)
-            return resp.id, created
-
-    rid, created = await run_in_threadpool(store)
-    if created:
-        request.app.state.tag_queue.submit(rid)  # tagged on the queue's thread, like the API's submissions
+    # The same path as the API's submissions: grouped with those arriving together, then tagged on the queue.
+    stored = await request.app.state.submissions.submit(int(survey), data, ctx.user)
+    rid, created = stored.id, stored.created
     if ctx.is_htmx or request.headers.get("x-requested-with") == "fetch":
         return ctx.render("_saved.html", rid=rid, created=created)
     return ctx.render(
