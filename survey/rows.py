@@ -23,16 +23,6 @@ from survey.values import (
     parse_duration,
 )
 
-_TEXT_ROLES = (
-    "source_id",
-    "needs_text",
-    "channel",
-    "fieldworker",
-    "county",
-    "township",
-    "village",
-    "marital_status",
-)
 DEFAULT_CHANNEL = {"wjx": "问卷星", "kobo": "KoboToolbox", "odk": "ODK"}
 
 
@@ -92,11 +82,6 @@ class RowParser:
         self.default_fieldworker = default_fieldworker
         self.questions = {q.key: q for q in layout.questions}
         self.role_columns = {role: self._locate(target) for role, target in mapping.roles.items()}
-        self.text_plan = [
-            (role, located[0], mapping.roles[role] if located[2] else None)
-            for role in _TEXT_ROLES
-            if (located := self.role_columns.get(role)) is not None
-        ]
 
     def _locate(self, target: str) -> tuple[int, str, bool] | None:
         """Column index and header of a mapped role, and whether its cells use 问卷星 answer notation."""
@@ -127,17 +112,6 @@ class RowParser:
             return answer_text(answers.get(key)), header
         return answer_text(parse_answer(row[i] if i < len(row) else "")), header
 
-    def _role_texts(self, row: list[str], answers: dict[str, Any]) -> dict[str, str]:
-        """The raw text of every plain role at once: one pass instead of one method call per role."""
-        out = dict.fromkeys(_TEXT_ROLES, "")
-        n = len(row)
-        for role, i, key in self.text_plan:
-            if key is None:
-                out[role] = row[i].strip() if i < n else ""
-            else:
-                out[role] = answer_text(answers.get(key))
-        return out
-
     def _answer(self, q: Question, row: list[str]) -> Any:
         if q.type == "multiple" and q.options and len(q.columns) == len(q.options):
             chosen = []
@@ -167,13 +141,14 @@ class RowParser:
 
     def parse(self, row_no: int, row: list[str]) -> ParsedRow:
         problems: list[RowProblem] = []
-        if row and max(map(len, row)) > MAX_CELL_CHARS:
+        if row and max(map(len, row)) > MAX_CELL_CHARS:  # one C-level pass for the common all-short row
             for h, cell in zip(self.headers, row, strict=False):
                 if len(cell) > MAX_CELL_CHARS:
                     problems.append(
                         RowProblem(row_no, h, f"单元格内容过长（{len(cell)} 字，上限 {MAX_CELL_CHARS} 字）")
                     )
-            return ParsedRow(row_no, None, problems)
+            if problems:
+                return ParsedRow(row_no, None, problems)
 
         answers: dict[str, Any] = {}
         answered = skipped = 0
@@ -215,11 +190,10 @@ class RowParser:
         if any(p.kind == "error" for p in problems):
             return ParsedRow(row_no, None, problems)
 
-        text = self._role_texts(row, answers)
-        source_id = text["source_id"]
+        source_id, _ = self._role_value(row, "source_id", answers)
         if not source_id:
             source_id = "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
-        text_raw = text["needs_text"]
+        text_raw, _ = self._role_value(row, "needs_text", answers)
         red = redact(text_raw) if text_raw else None
         ip_raw = (
             self._cell(row, self.layout.meta["ip"]).split("(")[0].strip() if "ip" in self.layout.meta else ""
@@ -227,8 +201,12 @@ class RowParser:
         ip_hash = (
             hashlib.blake2b(ip_raw.encode(), key=self.ip_key, digest_size=8).hexdigest() if ip_raw else None
         )
-        channel, fieldworker, marital = text["channel"], text["fieldworker"], text["marital_status"]
-        county, township, village = text["county"], text["township"], text["village"]
+        channel, _ = self._role_value(row, "channel", answers)
+        fieldworker, _ = self._role_value(row, "fieldworker", answers)
+        county, _ = self._role_value(row, "county", answers)
+        township, _ = self._role_value(row, "township", answers)
+        village, _ = self._role_value(row, "village", answers)
+        marital, _ = self._role_value(row, "marital_status", answers)
         record = {
             "source_id": source_id[:120],
             "county": county[:60] or None,
