@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,35 +14,19 @@ from api.errors import install_error_handlers
 from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from api.routes import evals as eval_routes
-from api.submissions import SubmissionGroup
 from api.web import install_web
 from corpus.service import Corpus
+from findings.summary_index import SummaryIndex
 from fuqing.config import Settings
 from fuqing.db import Database, open_database
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
-from survey.summary_index import SummaryIndex
+from survey.jobs import ImportJobs, StagedFiles
+from survey.submissions import SubmissionGroup
 from survey.tag_queue import TaggingQueue
-from survey.tagging import tag_responses
+from usecases import Lazy, Services
 
 log = logging.getLogger(__name__)
-
-
-class Lazy:
-    """A heavy part built on first use (the tagger trains from the bundled data if no model exists yet;
-    the corpus ingests the bundled texts on first use), unless one was passed in ready."""
-
-    def __init__(self, build: Callable[[], Any], value: Any = None):
-        self._build = build
-        self._value = value
-        self._lock = threading.Lock()
-
-    def get(self) -> Any:
-        if self._value is None:
-            with self._lock:
-                if self._value is None:
-                    self._value = self._build()
-        return self._value
 
 
 def create_app(
@@ -56,16 +40,19 @@ def create_app(
     """``warm`` loads the summary index in a background thread at start-up (what `fuqing serve` does), so the
     first dashboard after a restart does not wait for 1,000,000 rows to load."""
     settings = settings or Settings()
-    database = db or open_database(settings)
-    lazy_tagger = Lazy(lambda: load_tagger(settings), tagger)
-    summary_index = SummaryIndex()
-    tag_queue = TaggingQueue(database, lazy_tagger.get, floor=settings.kappa_floor)
+    services = build_services(settings, db=db, tagger=tagger, corpus=corpus)
+    database = services.db
+    tag_queue = services.tag_queue
+    assert tag_queue is not None and services.summary_index is not None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm:
             threading.Thread(
-                target=warm_up, args=(database, summary_index, tag_queue), name="warm-up", daemon=True
+                target=warm_up,
+                args=(database, services.summary_index, tag_queue),
+                name="warm-up",
+                daemon=True,
             ).start()
         yield
         tag_queue.close()
@@ -81,23 +68,32 @@ def create_app(
         redoc_url=None,
     )
     install_docs(app)
-    app.state.settings = settings
-    app.state.db = database
-    app.state.tagger = lazy_tagger
-    app.state.corpus = Lazy(lambda: Corpus.open(settings), corpus)
-    # One summary index per process: loaded once, then refreshed by revision before each summary.
-    app.state.summary_index = summary_index
-    app.state.tag_queue = tag_queue
-    app.state.submissions = SubmissionGroup(database, tag_queue.submit_many)
-    app.state.on_batch = lambda session, ids: tag_responses(
-        session, ids, lazy_tagger.get(), floor=settings.kappa_floor
-    )
+    app.state.services = services  # the only state: typed, built here, nothing added later
     install_error_handlers(app)
-    for module in (admin, surveys, uploads, review, summaries, corpus_routes):
+    for module in (admin, surveys, uploads, review, summaries, corpus_routes, eval_routes):
         app.include_router(module.router)
-    app.include_router(eval_routes.router)
     install_web(app)
     return app
+
+
+def build_services(
+    settings: Settings, *, db: Database | None, tagger: Tagger | None, corpus: Corpus | None
+) -> Services:
+    """Every part of the service process, built once; the heavy ones (model, corpus) on first use."""
+    database = db or open_database(settings)
+    lazy_tagger: Lazy[Tagger] = Lazy(lambda: load_tagger(settings), tagger)
+    tag_queue = TaggingQueue(database, lazy_tagger.get, floor=settings.kappa_floor)
+    return Services(
+        settings,
+        Lazy(lambda: database, database),
+        lazy_tagger,
+        Lazy(lambda: Corpus.open(settings), corpus),
+        summary_index=SummaryIndex(),  # loaded once, then refreshed by revision before each summary
+        tag_queue=tag_queue,
+        submissions=SubmissionGroup(database, tag_queue.submit_many),
+        imports=ImportJobs(),
+        staged=StagedFiles(),
+    )
 
 
 def warm_up(database: Database, index: SummaryIndex, tag_queue: TaggingQueue) -> None:

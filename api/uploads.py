@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import UploadFile
 
+from fuqing.config import Settings
 from fuqing.errors import FileTooLarge, InputError
 from survey.tables import SUPPORTED
+
+
+def upload_dir(settings: Settings) -> Path:
+    return settings.resolved_home / "tmp"
 
 
 async def save_upload(upload: UploadFile, directory: Path, max_mb: float) -> Path:
@@ -30,10 +37,20 @@ async def save_upload(upload: UploadFile, directory: Path, max_mb: float) -> Pat
                 if size > limit:
                     raise FileTooLarge(
                         f"文件 {name} 超过上限 {max_mb:g} MB。",
-                        hint="请拆分后分批上传，或请管理员调大 FUQING_MAX_UPLOAD_MB。",
+                        hint="请拆分后分批上传，或请管理员调大上传大小上限。",
                     )
                 out.write(chunk)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+@asynccontextmanager
+async def saved_upload(settings: Settings, upload: UploadFile) -> AsyncIterator[Path]:
+    """The upload on disk for the duration of the block, removed afterwards whatever happens."""
+    path = await save_upload(upload, upload_dir(settings), settings.max_upload_mb)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

@@ -22,14 +22,15 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=10)
     args = ap.parse_args()
+    from survey.report_service import make_report
+
     from bench.bench_summary import fill
     from corpus.service import Corpus
+    from findings.drafting import draft_findings
+    from findings.summaries import Filters, summarize
+    from findings.summary_index import SummaryIndex
     from fuqing.config import Settings
     from fuqing.db import open_database
-    from survey.drafting import draft_findings
-    from survey.report_service import make_report
-    from survey.summaries import Filters, summarize
-    from survey.summary_index import SummaryIndex
 
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home))

@@ -25,6 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import percentile, save
+from fuqing.actors import Actor
+
+SYSTEM = Actor.system()
 
 REPO = Path(__file__).resolve().parents[1]
 HEADERS = [
@@ -104,7 +107,7 @@ def child_import(path: str, home: str) -> None:
     settings = Settings(home=Path(home), max_upload_mb=500)
     db = open_database(settings)
     t = time.perf_counter()
-    report = import_file(db, settings, Path(path), new_survey_title="bench")
+    report = import_file(db, settings, Path(path), actor=SYSTEM, new_survey_title="bench")
     elapsed = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": round(elapsed, 2), "rows_ok": report.rows_ok, "peak_rss_mb": round(rss, 1)}))

@@ -19,9 +19,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fuqing.actors import Actor
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import percentile, save
+
+SYSTEM = Actor.system()
 
 REPO = Path(__file__).resolve().parents[1]
 COUNTIES = ["金寨县", "霍山县", "岳西县", "临泉县", "阜南县", "寿县", "萧县", "砀山县", "歙县", "宿松县"]
@@ -32,7 +36,7 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
 
     from fuqing.models import Response, ResponseLabel, Survey
     from nlp.taxonomy import taxonomy
-    from survey.tagging import bit_of
+    from survey.masks import bit_of
 
     texts = [
         json.loads(line)
@@ -104,8 +108,8 @@ def bare_conditions(f):  # type: ignore[no-untyped-def]
     from sqlalchemy import and_, exists
     from sqlalchemy.orm import aliased
 
+    from findings.summaries import prefilter
     from fuqing.models import Response, ResponseLabel
-    from survey.summaries import prefilter
 
     conds = prefilter(f)
     for label in (f.group, f.need):
@@ -123,7 +127,7 @@ def write_some(db, n: int, reviews: int) -> None:  # type: ignore[no-untyped-def
 
     from fuqing.models import Response, Survey
     from survey.responses import submit_response
-    from survey.tagging import review
+    from survey.review import review
 
     with db.session(write=True) as s:
         sid = s.scalar(select(Survey.id))
@@ -132,16 +136,16 @@ def write_some(db, n: int, reviews: int) -> None:  # type: ignore[no-untyped-def
                 s, sid, {"text": f"想在家门口找点活干{i}", "county": "金寨县", "source_id": f"w{i}"}, None
             )
         for rid in s.scalars(select(Response.id).where(Response.county == "金寨县").limit(reviews)):
-            review(s, rid, ["left_behind", "employment"], None)
+            review(s, rid, ["left_behind", "employment"], SYSTEM)
 
 
 def run(settings, n: int, repeat: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
+    from findings.summaries import Filters, summarize
+    from findings.summary_index import SummaryIndex
     from fuqing.db import open_database
     from fuqing.models import Response, ResponseLabel
-    from survey.summaries import Filters, summarize
-    from survey.summary_index import SummaryIndex
 
     db = open_database(settings)
     t = time.perf_counter()

@@ -1,7 +1,7 @@
 """Web benchmark: the dashboard with 100,000 responses, and the upload page during a 100,000-row import.
 
-- dashboard first render: GET /dashboard (the page shell with filters and the region cascade; the browser paints
-  this) and GET /dashboard/panel (the summary with charts and tables, loaded by htmx right after), each timed
+- dashboard first render: GET /summaries (the page shell with filters and the region cascade; the browser paints
+  this) and GET /summaries/panel (the summary with charts and tables, loaded by htmx right after), each timed
   cold (first request of the process, summary index not yet loaded) and warm (p50/p95 over repeats);
 - responsiveness: while a 100,000-row CSV imports in the background (survey/jobs.py), the latency of the progress
   poll GET /upload/jobs/ID and of GET /upload.
@@ -65,24 +65,26 @@ def main() -> None:
     client.post("/login", data={"name": "bench", "password": "bench-password", "csrf": csrf})
 
     out: dict[str, object] = {"rows": args.rows, "fill_s": round(fill_s, 1)}
-    out["shell_cold_ms"] = round(_timed(client, "/dashboard"), 1)
-    out["panel_cold_ms"] = round(_timed(client, "/dashboard/panel"), 1)
-    out["shell_warm"] = _stats([_timed(client, "/dashboard") for _ in range(args.repeat)])
-    out["panel_warm"] = _stats([_timed(client, "/dashboard/panel") for _ in range(args.repeat)])
+    out["shell_cold_ms"] = round(_timed(client, "/summaries"), 1)
+    out["panel_cold_ms"] = round(_timed(client, "/summaries/panel"), 1)
+    out["shell_warm"] = _stats([_timed(client, "/summaries") for _ in range(args.repeat)])
+    out["panel_warm"] = _stats([_timed(client, "/summaries/panel") for _ in range(args.repeat)])
     out["panel_county_warm"] = _stats(
-        [_timed(client, "/dashboard/panel?county=金寨县") for _ in range(args.repeat)]
+        [_timed(client, "/summaries/panel?county=金寨县") for _ in range(args.repeat)]
     )
 
     csv = home / "import.csv"
     write_csv(csv, make_rows(args.rows))
-    page = client.get("/upload").text
+    page = client.get("/uploads/new").text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     with open(csv, "rb") as fh:
-        r = client.post("/upload/inspect", files={"file": ("import.csv", fh)}, headers={"X-CSRF-Token": csrf})
+        r = client.post(
+            "/uploads/inspect", files={"file": ("import.csv", fh)}, headers={"X-CSRF-Token": csrf}
+        )
     staged = re.search(r'name="staged" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
     t = time.perf_counter()
     r = client.post(
-        "/upload/start",
+        "/uploads/start",
         data={"staged": staged, "survey_id": "new", "new_survey_title": "bench"},
         headers={"X-CSRF-Token": csrf},
     )
@@ -92,7 +94,7 @@ def main() -> None:
         t0 = time.perf_counter()
         body = client.get(job).text
         polls.append((time.perf_counter() - t0) * 1000)
-        pages.append(_timed(client, "/upload"))
+        pages.append(_timed(client, "/uploads/new"))
         m = re.search(r'id="job-done">(\d+)<', body)
         if m:
             seen.append(int(m.group(1)))

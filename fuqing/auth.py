@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuqing.errors import AuthError, Conflict, Forbidden, InputError, NotFound
+from fuqing.errors import AuthError, Conflict, InputError, NotFound
 from fuqing.models import ApiToken, User
 from fuqing.timeutil import utcnow
 
@@ -65,18 +65,6 @@ def parse_role(value: str) -> Role:
         ) from None
 
 
-def can(user: User, permission: str) -> bool:
-    return user.active and permission in PERMISSIONS.get(Role(user.role), frozenset())
-
-
-def require(user: User, permission: str) -> None:
-    if not can(user, permission):
-        raise Forbidden(
-            f"您的角色（{ROLE_NAMES.get(Role(user.role), user.role)}）没有这项权限（{permission}）。",
-            hint="如需此功能，请联系管理员调整角色。",
-        )
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -94,6 +82,11 @@ def _check_password(password: str, stored: str) -> bool:
         return False
     digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations))
     return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def password_fingerprint(user: User) -> str:
+    """A short digest of the stored password hash: a web session opened with the password ends when it changes."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def get_user(session: Session, name: str) -> User:

@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fuqing.actors import Actor
 from fuqing.audit import record
-from fuqing.models import Response, Survey, User
+from fuqing.models import Response, Survey
 from fuqing.timeutil import CST
 from nlp.redact import redact
 from nlp.tagger import Tagger
+from survey.labels import tag_responses
 from survey.surveys import create_survey
-from survey.tagging import tag_responses
 from survey.values import age_band, normalize_marital
 
 DEMO_TITLE = "【演示数据】基层妇女群众需求调研（示例）"
@@ -46,9 +47,7 @@ def _collected(value: Any) -> datetime | None:
         return None
 
 
-def load_demo(
-    session: Session, tagger: Tagger, user: User | None, *, floor: float = 0.6
-) -> tuple[Survey, bool]:
+def load_demo(session: Session, tagger: Tagger, actor: Actor, *, floor: float = 0.6) -> tuple[Survey, bool]:
     """Create the demo survey with its responses, tagged; returns (survey, created). Loading twice is a no-op."""
     existing = demo_survey(session)
     if existing is not None:
@@ -59,7 +58,7 @@ def load_demo(
         questions=[{"key": NEEDS_KEY, "text": "您目前最需要哪些帮助？", "type": "text"}],
         needs_question=NEEDS_KEY,
         description=DEMO_DESCRIPTION,
-        user=user,
+        actor=actor,
         is_demo=True,
     )
     objects = []
@@ -85,7 +84,7 @@ def load_demo(
                 text_redacted=red.text,
                 redactions=red.counts,
                 is_demo=True,
-                created_by=user.id if user else None,
+                created_by=actor.user_id,
             )
         )
     session.add_all(objects)
@@ -93,5 +92,5 @@ def load_demo(
     ids = [o.id for o in objects]
     for start in range(0, len(ids), 500):
         tag_responses(session, ids[start : start + 500], tagger, floor=floor)
-    record(session, user or "cli", "demo.load", "survey", survey.id, responses=len(ids))
+    record(session, actor, "demo.load", "survey", survey.id, responses=len(ids))
     return survey, True

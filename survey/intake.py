@@ -20,13 +20,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.bulk import existing_response_ids, insert_rows
 from fuqing.config import Settings
 from fuqing.db import Database
 from fuqing.errors import InputError
 from fuqing.hashing import sha256_file
-from fuqing.models import Response, Upload, UploadError, User
+from fuqing.models import Response, Upload, UploadError
 from fuqing.revisions import next_rev
 from fuqing.secret import install_key
 from fuqing.timeutil import utcnow
@@ -220,19 +221,19 @@ class _Importer:
         db: Database,
         settings: Settings,
         inspection: Inspection,
-        user: User | None,
+        actor: Actor,
         *,
         check_existing: bool = True,
     ):
         self.db = db
         self.insp = inspection
-        self.user = user
+        self.actor = actor
         self.parser = RowParser(
             inspection.headers,
             inspection.layout,
             inspection.resolved,  # type: ignore[arg-type]
             ip_key=install_key(settings),
-            default_fieldworker=user.name if user is not None and user.role == "fieldworker" else None,
+            default_fieldworker=actor.name if actor.is_fieldworker else None,
         )
         self.seen: set[str] = set()
         self.durations: list[tuple[int, float]] = []
@@ -270,7 +271,7 @@ def import_file(
     new_survey_title: str | None = None,
     mapping_override: dict[str, Any] | None = None,
     strict: bool = False,
-    user: User | None = None,
+    actor: Actor,
     batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
     on_batch: BatchHook | None = None,
@@ -289,7 +290,7 @@ def import_file(
         if survey_id is not None:
             survey = get_survey(s, survey_id)
         else:
-            survey = create_survey(s, new_survey_title or "", user=user)
+            survey = create_survey(s, new_survey_title or "", actor=actor)
         merge_questions(survey, insp.questions, insp.mapping.get("needs_text"))
         upload = Upload(
             survey_id=survey.id,
@@ -300,16 +301,16 @@ def import_file(
             encoding=insp.encoding,
             mapping=insp.mapping,
             strict=strict,
-            uploader_id=user.id if user else None,
+            uploader_id=actor.user_id,
             status="running",
         )
         s.add(upload)
         s.flush()
-        record(s, user or "cli", "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
+        record(s, actor, "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
         upload_id, sid, title = upload.id, survey.id, survey.title
         prior = s.scalar(select(Response.id).where(Response.survey_id == sid).limit(1)) is not None
 
-    imp = _Importer(db, settings, insp, user, check_existing=prior)
+    imp = _Importer(db, settings, insp, actor, check_existing=prior)
     report = UploadReport(
         upload_id,
         sid,
@@ -423,7 +424,7 @@ def _store_batch_once(db, imp, report, batch: _Batch, progress, on_batch) -> Non
         fixed = {
             "survey_id": report.survey_id,
             "upload_id": report.upload_id,
-            "created_by": imp.user.id if imp.user else None,
+            "created_by": imp.actor.user_id,
             "rev": rev,
         }
         new_ids: list[int] = []
@@ -499,7 +500,7 @@ def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:
         up.message = "没有一行可以写入。" if stored_nothing else None
         record(
             s,
-            imp.user or "cli",
+            imp.actor,
             "upload.finish",
             "upload",
             report.upload_id,

@@ -11,15 +11,13 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fuqing.config import Settings
-from fuqing.db import Database
 from fuqing.errors import FuqingError, NotFound
-from fuqing.models import User
-from survey.intake import BatchHook, import_file
+from survey.intake import UploadReport
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +48,7 @@ def estimate_rows(path: Path) -> int | None:
 @dataclass
 class ImportJob:
     id: str
-    owner_id: int
+    owner_id: int | None
     filename: str
     total_estimate: int | None
     done: int = 0
@@ -75,6 +73,29 @@ class ImportJob:
         return round((self.finished or time.monotonic()) - self.started, 1)
 
 
+class StagedFiles:
+    """Files inspected but not yet imported (the web upload's confirm step), by an unguessable key bound to the
+    user who uploaded them."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[int | None, Path, str]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, owner_id: int | None, path: Path, filename: str) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._files[key] = (owner_id, path, filename)
+        return key
+
+    def take(self, key: str, owner_id: int | None) -> tuple[Path, str]:
+        with self._lock:
+            item = self._files.get(key)
+            if item is None or item[0] != owner_id or not item[1].exists():
+                raise NotFound("找不到待导入的文件（可能已导入或服务已重启）。", hint="请重新选择文件上传。")
+            del self._files[key]
+        return item[1], item[2]
+
+
 class ImportJobs:
     """The background imports of one service process."""
 
@@ -84,54 +105,34 @@ class ImportJobs:
 
     def start(
         self,
-        db: Database,
-        settings: Settings,
-        path: Path,
+        work: Callable[[Callable[[int], None]], UploadReport],
         *,
-        user: User,
+        owner_id: int | None,
         filename: str,
-        survey_id: int | None = None,
-        new_survey_title: str | None = None,
-        mapping_override: dict[str, Any] | None = None,
-        strict: bool = False,
-        on_batch: BatchHook | None = None,
-        remove_after: bool = True,
+        path: Path,
     ) -> ImportJob:
-        """Start importing ``path`` in a thread; the file is removed when the import ends (``remove_after``)."""
-        job = ImportJob(secrets.token_urlsafe(12), user.id, filename, estimate_rows(path))
+        """Run ``work(progress)`` in a thread; ``path`` (the uploaded file) is removed when it ends."""
+        job = ImportJob(secrets.token_urlsafe(12), owner_id, filename, estimate_rows(path))
 
         def progress(done: int) -> None:
             job.done = done
 
         def run() -> None:
             try:
-                report = import_file(
-                    db,
-                    settings,
-                    path,
-                    survey_id=survey_id,
-                    new_survey_title=new_survey_title,
-                    mapping_override=mapping_override,
-                    strict=strict,
-                    user=user,
-                    progress=progress,
-                    on_batch=on_batch,
-                    display_name=filename,
-                )
+                report = work(progress)
                 job.report = report.to_dict()
                 job.done = report.rows_total
                 job.status = "completed"
             except FuqingError as exc:
                 job.error, job.hint, job.status = exc.message, exc.hint, "failed"
             except Exception as exc:  # the thread must record every failure, or the page would wait forever
-                log.exception("background import of %s failed", filename)
+                log.exception("background import %s failed", job.id)
                 job.error = f"导入中断：{type(exc).__name__}。"
                 job.hint = "已提交的批次保留；重新上传同一文件即可续传。"
                 job.status = "failed"
             finally:
                 job.finished = time.monotonic()
-                if remove_after:
-                    path.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
 
         with self._lock:
             self._jobs[job.id] = job

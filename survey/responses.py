@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fuqing.actors import Actor
 from fuqing.audit import record_many
 from fuqing.bulk import existing_response_ids, insert_rows
 from fuqing.errors import InputError, NotFound
-from fuqing.models import Response, Survey, User
+from fuqing.models import Response, Survey
 from fuqing.revisions import next_rev
 from nlp.redact import redact, redact_value
 from survey.surveys import get_survey
@@ -30,7 +31,7 @@ class PreparedResponse:
 
     survey_id: int
     row: dict[str, Any]
-    user: User | None
+    actor: Actor
 
 
 @dataclass
@@ -42,7 +43,7 @@ class StoredResponse:
     redactions: dict[str, int]
 
 
-def prepare_response(survey_id: int, data: dict[str, Any], user: User | None) -> PreparedResponse:
+def prepare_response(survey_id: int, data: dict[str, Any], actor: Actor) -> PreparedResponse:
     """Validate one submission and build its row (redacted text, age band, source id); no database access."""
     text = data.get("text")
     if text is not None and not isinstance(text, str):
@@ -69,14 +70,16 @@ def prepare_response(survey_id: int, data: dict[str, Any], user: User | None) ->
         )
         source_id = (
             "api:"
-            + hashlib.sha256(f"{payload}|{user.id if user else ''}|{collected_at}".encode()).hexdigest()[:32]
+            + hashlib.sha256(f"{payload}|{actor.user_id or actor.name}|{collected_at}".encode()).hexdigest()[
+                :32
+            ]
         )
     red = redact(text) if text else None
     values = {
         f: (str(data[f]).strip()[:80] or None) if data.get(f) not in (None, "") else None for f in FIELDS
     }
-    if values["fieldworker"] is None and user is not None and user.role == "fieldworker":
-        values["fieldworker"] = user.name[:80]
+    if values["fieldworker"] is None and actor.is_fieldworker:
+        values["fieldworker"] = actor.name[:80]
     row = {
         **values,
         "marital_status": normalize_marital(values["marital_status"] or ""),
@@ -88,10 +91,10 @@ def prepare_response(survey_id: int, data: dict[str, Any], user: User | None) ->
         "text_raw": text or None,
         "text_redacted": red.text if red else None,
         "redactions": red.counts if red else {},
-        "created_by": user.id if user else None,
+        "created_by": actor.user_id,
         "flag_all_skipped": not text and not answers,
     }
-    return PreparedResponse(survey_id, row, user)
+    return PreparedResponse(survey_id, row, actor)
 
 
 def store_responses(session: Session, items: list[PreparedResponse]) -> list[StoredResponse | NotFound]:
@@ -122,7 +125,7 @@ def store_responses(session: Session, items: list[PreparedResponse]) -> list[Sto
         record_many(
             session,
             [
-                (i.user or "cli", "response.create", "response", rid, {"survey_id": i.survey_id})
+                (i.actor, "response.create", "response", rid, {"survey_id": i.survey_id})
                 for i, rid in zip(fresh, ids, strict=True)
             ],
         )
@@ -144,10 +147,10 @@ def store_responses(session: Session, items: list[PreparedResponse]) -> list[Sto
 
 
 def submit_response(
-    session: Session, survey_id: int, data: dict[str, Any], user: User | None
+    session: Session, survey_id: int, data: dict[str, Any], actor: Actor
 ) -> tuple[Response, bool]:
     """Store one response; with a ``source_id`` already stored for the survey, return that one (created=False)."""
-    result = store_responses(session, [prepare_response(survey_id, data, user)])[0]
+    result = store_responses(session, [prepare_response(survey_id, data, actor)])[0]
     if isinstance(result, NotFound):
         raise result
     resp = session.get(Response, result.id)

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.errors import InputError, NotFound
-from fuqing.models import Response, Survey, User
+from fuqing.models import Response, Survey
 
 QUESTION_TYPES = {"single", "multiple", "text", "number", "region", "date", "matrix", "ranking"}
 
@@ -21,7 +22,7 @@ def create_survey(
     questions: list[dict[str, Any]] | None = None,
     needs_question: str | None = None,
     description: str | None = None,
-    user: User | None = None,
+    actor: Actor,
     is_demo: bool = False,
 ) -> Survey:
     title = (title or "").strip()
@@ -57,12 +58,12 @@ def create_survey(
         description=description,
         questions=qs,
         needs_question=needs_question,
-        created_by=user.id if user else None,
+        created_by=actor.user_id,
         is_demo=is_demo,
     )
     session.add(survey)
     session.flush()
-    record(session, user or "cli", "survey.create", "survey", survey.id)
+    record(session, actor, "survey.create", "survey", survey.id)
     return survey
 
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from fuqing.db import Database
 from fuqing.models import Response
 from nlp.tagger import Tagger
-from survey.tagging import gated_labels, predict, store_taggings
+from survey.agreement import gated_labels
+from survey.labels import predict, store_taggings
 
 log = logging.getLogger(__name__)
 

@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from api.deps import needs
-from evals.runs import list_runs, load_run, run_dir
-from fuqing.models import User
+import usecases as uc
+from api.deps import ApiCtx
 
 router = APIRouter(prefix="/api/evals", tags=["evals"])
 
 
 @router.get("")
 def runs(
-    request: Request,
-    suite: str | None = Query(None, description="只列出这一套评测"),
-    user: User = Depends(needs("eval:read")),
+    ctx: ApiCtx, suite: str | None = Query(None, description="只列出这一套评测")
 ) -> list[dict[str, Any]]:
-    return [r.to_dict() for r in list_runs(request.app.state.settings, suite)]
+    return [r.to_dict() for r in uc.list_eval_runs(ctx, suite)]
 
 
 @router.get("/{run_id}")
-def run(request: Request, run_id: str, user: User = Depends(needs("eval:read"))) -> dict[str, Any]:
-    return load_run(request.app.state.settings, run_id)
+def run(run_id: str, ctx: ApiCtx) -> dict[str, Any]:
+    return uc.show_eval_run(ctx, run_id)
 
 
 @router.get("/{run_id}/report", response_class=HTMLResponse)
-def report(request: Request, run_id: str, user: User = Depends(needs("eval:read"))) -> HTMLResponse:
+def report(run_id: str, ctx: ApiCtx) -> HTMLResponse:
     """The run's report.html: plots are embedded as data: URIs, so it needs nothing else."""
-    path = run_dir(request.app.state.settings, run_id) / "report.html"
-    return HTMLResponse(path.read_text(encoding="utf-8"))
+    return HTMLResponse(uc.eval_run_file(ctx, run_id, "report.html").read_text(encoding="utf-8"))

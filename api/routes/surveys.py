@@ -6,17 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from api.deps import get_db, get_session, needs
-from fuqing.auth import require
-from fuqing.db import Database
-from fuqing.models import User
-from survey.responses import list_responses
-from survey.surveys import create_survey, get_survey, list_surveys
+import usecases as uc
+from api.deps import ApiCtx
 
 router = APIRouter(prefix="/api", tags=["surveys"])
 
@@ -50,64 +45,38 @@ class ResponseIn(BaseModel):
 
 
 @router.get("/surveys")
-def surveys(
-    user: User = Depends(needs("survey:read")), session: Session = Depends(get_session)
-) -> list[dict[str, Any]]:
-    return list_surveys(session)
+def surveys(ctx: ApiCtx) -> list[dict[str, Any]]:
+    return uc.list_surveys(ctx)
 
 
 @router.post("/surveys", status_code=201)
-def new_survey(
-    body: SurveyIn, user: User = Depends(needs("survey:create")), db: Database = Depends(get_db)
-) -> dict[str, Any]:
-    with db.session(write=True) as session:
-        s = create_survey(
-            session,
-            body.title,
-            questions=[q.model_dump() for q in body.questions],
-            needs_question=body.needs_question,
-            description=body.description,
-            user=user,
-        )
-        return {"id": s.id, "title": s.title, "questions": s.questions, "needs_question": s.needs_question}
+def new_survey(body: SurveyIn, ctx: ApiCtx) -> dict[str, Any]:
+    return uc.create_survey(
+        ctx,
+        body.title,
+        questions=[q.model_dump() for q in body.questions],
+        needs_question=body.needs_question,
+        description=body.description,
+    )
 
 
 @router.get("/surveys/{survey_id}")
-def one_survey(
-    survey_id: int, user: User = Depends(needs("survey:read")), session: Session = Depends(get_session)
-) -> dict[str, Any]:
-    s = get_survey(session, survey_id)
-    return {
-        "id": s.id,
-        "title": s.title,
-        "description": s.description,
-        "questions": s.questions,
-        "needs_question": s.needs_question,
-        "is_demo": s.is_demo,
-    }
+def one_survey(survey_id: int, ctx: ApiCtx) -> dict[str, Any]:
+    return uc.get_survey(ctx, survey_id)
 
 
 @router.post("/surveys/{survey_id}/responses", status_code=201)
-async def new_response(
-    request: Request,
-    survey_id: int,
-    body: ResponseIn,
-    user: User = Depends(needs("response:create")),
-) -> JSONResponse:
-    # Stored together with the submissions that arrived in the same turn of the loop (api/submissions.py).
-    stored = await request.app.state.submissions.submit(survey_id, body.model_dump(), user)
+async def new_response(survey_id: int, body: ResponseIn, ctx: ApiCtx) -> JSONResponse:
+    stored = await uc.submit_response(ctx, survey_id, body.model_dump())
     return JSONResponse(asdict(stored), status_code=201 if stored.created else 200)
 
 
 @router.get("/responses")
 def responses(
+    ctx: ApiCtx,
     survey_id: int | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
     raw: bool = Query(False, description="原始文本（仅管理员）"),
-    user: User = Depends(needs("response:read")),
-    session: Session = Depends(get_session),
 ) -> dict[str, Any]:
-    if raw:
-        require(user, "response:read_raw")
-    return list_responses(session, survey_id, limit=limit, offset=offset, raw=raw)
+    return uc.list_responses(ctx, survey_id, limit=limit, offset=offset, raw=raw)

@@ -1,5 +1,5 @@
-"""What every page handler gets: the signed-in user (checked server-side for each page's permission), the
-session with its CSRF token, and one ``render`` that turns a Jinja2 template into a response.
+"""What every page handler gets: a :class:`Page` with the signed-in actor (checked server-side for each page), the
+session with its CSRF token, the use-case context, and one ``render`` that turns a Jinja2 template into a response.
 
 Templates are rendered with autoescaping on: any text a user or a respondent wrote is shown as text.
 """
@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.web.session import COOKIE, WebSession, check_csrf, decode, new_session, session_user, set_cookie
-from fuqing.auth import PERMISSIONS, ROLE_NAMES, Role, can
+from api.deps import services_of
+from api.web.session import COOKIE, WebSession, check_csrf, decode, new_session, session_actor, set_cookie
+from fuqing.actors import Actor
 from fuqing.config import Settings
-from fuqing.db import Database
 from fuqing.errors import Forbidden
-from fuqing.models import User
+from usecases import Ctx, Services, allowed
 
 TEMPLATES = Path(__file__).parent / "templates"
 env = Environment(
@@ -34,12 +34,12 @@ env = Environment(
 # (path, label, any of these permissions) in menu order; the menu shows what the role may open.
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/", "首页", ()),
-    ("/upload", "上传文件", ("upload:create",)),
-    ("/respond", "录入回答", ("response:create",)),
+    ("/uploads/new", "上传文件", ("upload:create",)),
+    ("/responses/new", "录入回答", ("response:create",)),
     ("/uploads", "上传记录", ("upload:read_own", "upload:read_all")),
-    ("/dashboard", "数据看板", ("summary:read",)),
+    ("/summaries", "统计汇总", ("summary:read",)),
     ("/ask", "提问", ("summary:read",)),
-    ("/summary", "调研发现", ("summary:read",)),
+    ("/drafts", "调研发现", ("summary:read",)),
     ("/review", "标签审核", ("review:write",)),
     ("/evals", "评测", ("eval:read",)),
     ("/admin/users", "用户与令牌", ("user:manage",)),
@@ -52,42 +52,53 @@ class LoginRequired(Exception):
 
 
 @dataclass
-class Ctx:
+class Page:
     request: Request
-    settings: Settings
-    db: Database
+    services: Services
     session: WebSession
-    user: User | None
+    actor: Actor | None
     set_session: bool = False
     extra_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def uc(self) -> Ctx:
+        """The use-case context of the signed-in user (pages that need one are behind :func:`page_for`)."""
+        if self.actor is None:
+            raise LoginRequired()
+        return Ctx(self.services, self.actor)
 
     @property
     def csrf(self) -> str:
         return self.session.csrf
 
     def can(self, permission: str) -> bool:
-        return self.user is not None and can(self.user, permission)
+        return self.actor is not None and self.actor.can(permission)
+
+    def may(self, use_case: Callable[..., Any]) -> bool:
+        """Whether to offer the action that calls ``use_case`` (the use case checks again when called)."""
+        return self.actor is not None and allowed(self.actor, use_case)
 
     def nav(self) -> list[tuple[str, str]]:
         return [(p, label) for p, label, perms in NAV if not perms or any(self.can(x) for x in perms)]
 
     @property
     def role_name(self) -> str:
-        return ROLE_NAMES[Role(self.user.role)] if self.user else ""
-
-    @property
-    def index(self) -> Any:
-        """The process's summary index (see survey/summary_index.py), passed to summarize like the API does.
-        Pages that count labels take it, so they first wait for queued submissions to be tagged."""
-        self.request.app.state.tag_queue.settle()
-        return self.request.app.state.summary_index
+        return self.actor.role_name if self.actor else ""
 
     @property
     def is_htmx(self) -> bool:
         return self.request.headers.get("hx-request") == "true"
 
+    @property
+    def is_partial(self) -> bool:
+        return self.is_htmx or self.request.headers.get("x-requested-with") == "fetch"
+
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-        html = env.get_template(template).render(ctx=self, user=self.user, csrf=self.csrf, **values)
+        html = env.get_template(template).render(ctx=self, user=self.actor, csrf=self.csrf, **values)
         response = HTMLResponse(html, status_code=status_code, headers=self.extra_headers or None)
         self.finish(response)
         return response
@@ -107,46 +118,47 @@ class Ctx:
             set_cookie(response, self.request, self.settings, self.session)
 
 
-async def _base(request: Request) -> Ctx:
+async def _base(request: Request) -> Page:
     """Read the session cookie (or start an anonymous one) and the user it names, on the event loop."""
-    settings: Settings = request.app.state.settings
-    db: Database = request.app.state.db
-    s = decode(settings, request.cookies.get(COOKIE))
+    services = services_of(request)
+    s = decode(services.settings, request.cookies.get(COOKIE))
     fresh = s is None
     if s is None:
         s = new_session()
-    user = None
+    actor = None
     if s.uid is not None:
-        with db.session() as dbs:
-            user = session_user(dbs, s)
-        if user is None:  # credential revoked or user deactivated: start over as anonymous
+        with services.db.session() as dbs:
+            actor = session_actor(dbs, s)
+        if actor is None:  # credential revoked or user deactivated: start over as anonymous
             s, fresh = new_session(), True
-    ctx = Ctx(request, settings, db, s, user, set_session=fresh)
-    request.state.web = ctx
+    page = Page(request, services, s, actor, set_session=fresh)
+    request.state.web = page
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         await check_csrf(request, None if fresh else s)
-    return ctx
+    return page
 
 
-async def page(ctx: Ctx = Depends(_base)) -> Ctx:
-    """Any visitor (the sign-in and home pages)."""
-    return ctx
+async def _anyone(page: Page = Depends(_base)) -> Page:
+    return page
+
+
+AnyPage = Annotated[Page, Depends(_anyone)]
 
 
 def page_for(*permissions: str) -> Callable[..., Any]:
-    """A page for signed-in users holding any one of ``permissions`` (checked here, server-side, every request)."""
+    """A page for signed-in users holding any one of ``permissions`` (checked here, server-side, every request;
+    the use case the page calls checks again)."""
 
-    async def _check(ctx: Ctx = Depends(_base)) -> Ctx:
-        if ctx.user is None:
+    async def _check(page: Page = Depends(_base)) -> Page:
+        if page.actor is None:
             raise LoginRequired()
-        if permissions and not any(ctx.can(p) for p in permissions):
-            mine = sorted(PERMISSIONS[Role(ctx.user.role)])
+        if permissions and not any(page.actor.can(p) for p in permissions):
             raise Forbidden(
-                f"您的角色（{ctx.role_name}）不能打开这个页面。",
+                f"您的角色（{page.actor.role_name}）不能打开这个页面。",
                 hint="如需此功能，请联系管理员调整角色。",
-                details={"needs": list(permissions), "yours": mine},
+                details={"needs": list(permissions)},
             )
-        return ctx
+        return page
 
     return _check
 
@@ -154,3 +166,17 @@ def page_for(*permissions: str) -> Callable[..., Any]:
 def login_url(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/login?next=" + quote(target, safe="")
+
+
+# One alias per kind of page, named for what it lets the user do.
+UploadPage = Annotated[Page, Depends(page_for("upload:create"))]
+RespondPage = Annotated[Page, Depends(page_for("response:create"))]
+UploadsPage = Annotated[Page, Depends(page_for("upload:read_own", "upload:read_all"))]
+StaffPage = Annotated[Page, Depends(page_for("summary:read"))]
+ReportPage = Annotated[Page, Depends(page_for("report:read"))]
+ReviewPage = Annotated[Page, Depends(page_for("review:write"))]
+CorpusPage = Annotated[Page, Depends(page_for("corpus:read"))]
+EvalPage = Annotated[Page, Depends(page_for("eval:read"))]
+UsersPage = Annotated[Page, Depends(page_for("user:manage"))]
+AuditPage = Annotated[Page, Depends(page_for("audit:read"))]
+DemoPage = Annotated[Page, Depends(page_for("demo:load"))]

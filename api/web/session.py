@@ -21,7 +21,8 @@ from fastapi import Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fuqing.auth import hash_token
+from fuqing.actors import Actor
+from fuqing.auth import password_fingerprint
 from fuqing.config import Settings
 from fuqing.errors import Forbidden
 from fuqing.models import ApiToken, User
@@ -77,15 +78,7 @@ def new_session(uid: int | None = None, method: str | None = None, proof: str | 
     return WebSession(secrets.token_urlsafe(24), uid, method, proof, time.time() + MAX_AGE_S)
 
 
-def proof_of_password(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
-def proof_of_token(token: str) -> str:
-    return hash_token(token)
-
-
-def session_user(db_session: Session, s: WebSession) -> User | None:
+def session_actor(db_session: Session, s: WebSession) -> Actor | None:
     """The signed-in user, if the credential the session was opened with is still valid."""
     if s.uid is None:
         return None
@@ -93,16 +86,13 @@ def session_user(db_session: Session, s: WebSession) -> User | None:
     if user is None or not user.active:
         return None
     if s.method == "password":
-        return (
-            user
-            if user.password_hash and hmac.compare_digest(proof_of_password(user), s.proof or "")
-            else None
-        )
-    if s.method == "token":
+        ok = bool(user.password_hash) and hmac.compare_digest(password_fingerprint(user), s.proof or "")
+    elif s.method == "token":
         row = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == (s.proof or "")))
         ok = row is not None and row.revoked_at is None and row.user_id == user.id
-        return user if ok else None
-    return None
+    else:
+        ok = False
+    return Actor.of(user, "web") if ok else None
 
 
 def set_cookie(response: Response, request: Request, settings: Settings, s: WebSession) -> None:

@@ -47,8 +47,8 @@ def configured_llm(settings: Settings) -> tuple[Any, Any]:
     chat = make_chat_model(settings)
     if chat is None:
         return None, None
+    from findings.drafting import LLMDrafter
     from nlp.llm_tagger import LLMTagger
-    from survey.drafting import LLMDrafter
 
     return LLMTagger(chat), LLMDrafter(chat, settings.llm_timeout_s)
 

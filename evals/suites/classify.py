@@ -65,7 +65,7 @@ def human_agreement(settings: Settings, tagger: Tagger) -> dict[str, Any] | None
     if not settings.database_url and not (settings.resolved_home / "fuqing.db").exists():
         return None
     from fuqing.db import open_database
-    from survey.tagging import reviewed_examples
+    from survey.review import reviewed_examples
 
     db = open_database(settings)
     try:

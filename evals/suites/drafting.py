@@ -26,6 +26,7 @@ from evals import plots
 from evals.common import bundled, one_blas_thread, read_rows
 from evals.runs import SuiteResult, Table, headline
 from evals.stats import DEFAULT_RESAMPLES, bootstrap_metric
+from fuqing.actors import Actor
 from fuqing.config import Settings
 from fuqing.errors import InputError, NotFound
 from fuqing.jsonl import read_jsonl
@@ -34,13 +35,15 @@ from nlp.labelled import LabelledRow
 from nlp.tagger import Tagging, TagLabel
 from nlp.taxonomy import taxonomy
 
+SYSTEM = Actor.system()
+
 CHECKS = ("citations_resolve", "numbers_match", "quotes_found", "citations_relevant", "verified")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(%?)")
 TOP_NEEDS = 3
 
 
 def read_scenarios(path: Path) -> list[dict[str, Any]]:
-    from survey.summaries import Filters
+    from findings.summaries import Filters
 
     out = []
     for n, obj in read_jsonl(Path(path)):
@@ -104,14 +107,14 @@ def summary_numbers(summary: dict[str, Any]) -> set[str]:
 def load_responses(rows: list[LabelledRow], home: Path) -> Any:
     """A private database with the responses and their gold labels applied."""
     from fuqing.db import open_database
+    from survey.labels import store_taggings
     from survey.responses import submit_response
     from survey.surveys import create_survey
-    from survey.tagging import store_taggings
 
     db = open_database(Settings(home=home))
     tax = taxonomy()
     with db.session(write=True) as s:
-        sid = create_survey(s, "起草评测").id
+        sid = create_survey(s, "起草评测", actor=SYSTEM).id
         ids = []
         for r in rows:
             meta = r.meta or {}
@@ -126,7 +129,7 @@ def load_responses(rows: list[LabelledRow], home: Path) -> Any:
                 "channel": meta.get("channel"),
                 "collected_at": datetime.combine(date.fromisoformat(when), dtime(12), CST) if when else None,
             }
-            resp, _ = submit_response(s, sid, data, None)
+            resp, _ = submit_response(s, sid, data, SYSTEM)
             ids.append(resp.id)
         taggings = [
             Tagging([TagLabel(lab, tax.family_of(lab), 1.0, "human", "金标签", "gold") for lab in r.labels])
@@ -140,7 +143,7 @@ def check_finding(
     f: Any, ctx: Any, corpus: Any, numbers: set[str], texts: dict[int, str], relevant: list[str]
 ) -> dict[str, Any]:
     """Per-item outcomes of one raw finding (lists of 0/1 per citation, number and quote)."""
-    from survey.drafting import verify
+    from findings.drafting import verify
 
     resolves = []
     for cid in f.citations:
@@ -190,8 +193,8 @@ def run_drafting(
 ) -> SuiteResult:
     started = time.perf_counter()
     from corpus.service import Corpus
-    from survey.drafting import OfflineDrafter, build_context
-    from survey.summaries import Filters, summarize
+    from findings.drafting import OfflineDrafter, build_context
+    from findings.summaries import Filters, summarize
 
     responses = Path(responses or bundled("needs_dev.jsonl"))
     scenarios = Path(scenarios or bundled("drafting_scenarios.jsonl"))
@@ -316,7 +319,7 @@ def run_drafting(
         [
             f"{len(cases)} 个情景，{len(rows)} 条回答（金标签），语料库条款作为引用来源。"
             "citations_relevant：所引条款属于该主题的金标准相关集合（drafting_relevant.json）。"
-            "verified：通过系统核验（survey.drafting.verify）的比例。"
+            "verified：通过系统核验（findings.drafting.verify）的比例。"
         ],
         time.perf_counter() - started,
     )

@@ -32,7 +32,7 @@ def api(db_settings, model_template):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def api_with_corpus(api, bundled_home):  # type: ignore[no-untyped-def]
     """The app with the ingested bundled corpus in its home (opened lazily on the first corpus request)."""
-    install_corpus(bundled_home, api.app.state.settings.resolved_home)
+    install_corpus(bundled_home, api.app.state.services.settings.resolved_home)
     return api
 
 

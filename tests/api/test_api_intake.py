@@ -129,7 +129,9 @@ def test_upload_report_and_visibility(api, tmp_path: Path):
 
 
 def test_upload_over_the_limit_is_413(api, tmp_path: Path):
-    api.app.state.settings = api.app.state.settings.model_copy(update={"max_upload_mb": 0.01})
+    api.app.state.services.settings = api.app.state.services.settings.model_copy(
+        update={"max_upload_mb": 0.01}
+    )
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=300)
     with open(f, "rb") as fh:
         r = api.post(

@@ -116,4 +116,4 @@ def test_summary_cli(tmp_path: Path, model_template):
     }
     assert out["needs"]["employment"]["count"] >= 1
     res = _run(home, "summary", "--since", "2025-13-01")
-    assert res.exit_code == 2 and "YYYY-MM-DD" in res.output
+    assert res.exit_code == 2 and "2025-06-01" in res.output

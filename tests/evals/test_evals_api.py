@@ -20,7 +20,7 @@ def _save(settings) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_runs_listed_and_read_through_the_api(api):  # noqa: F811
-    run_id = _save(api.app.state.settings)
+    run_id = _save(api.app.state.services.settings)
     res = api.get("/api/evals", headers=auth(api, "researcher"))
     assert res.status_code == 200
     assert [r["run_id"] for r in res.json()] == [run_id]

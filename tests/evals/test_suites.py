@@ -15,11 +15,14 @@ from evals.suites.fairness import run_fairness
 from evals.suites.retrieval import run_retrieval
 from evals.suites.robustness import run_robustness
 from evals.suites.segmentation import run_segmentation
+from findings.drafting import LLMDrafter
+from fuqing.actors import Actor
 from fuqing.config import Settings
 from nlp.labelled import read_labelled
 from nlp.llm_tagger import LLMTagger
-from survey.drafting import LLMDrafter
 from tests.conftest import install_model
+
+SYSTEM = Actor.system()
 
 
 def _home_with_model(model_template: Path, tmp_path: Path) -> Settings:
@@ -32,15 +35,15 @@ def _add_reviews(settings: Settings, rows) -> None:  # type: ignore[no-untyped-d
     """Three reviewed responses with human labels in the home's database."""
     from fuqing.db import open_database
     from survey.responses import submit_response
+    from survey.review import review
     from survey.surveys import create_survey
-    from survey.tagging import review
 
     db = open_database(settings)
     with db.session(write=True) as s:
-        sid = create_survey(s, "复核").id
+        sid = create_survey(s, "复核", actor=SYSTEM).id
         for r in rows:
-            resp, _ = submit_response(s, sid, {"text": r.text, "source_id": r.id}, None)
-            review(s, resp.id, r.labels, None)
+            resp, _ = submit_response(s, sid, {"text": r.text, "source_id": r.id}, SYSTEM)
+            review(s, resp.id, r.labels, SYSTEM)
     db.dispose()
 
 

@@ -3,9 +3,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fuqing.actors import Actor
 from fuqing.models import Response
 from survey.intake import import_file, inspect_file
 from tests.fixtures import exports
+
+SYSTEM = Actor.system()
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -18,7 +21,7 @@ def _responses(db, survey_id):
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
 def test_wjx_text_variant_csv(db, db_settings, tmp_path: Path, encoding: str):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=12, encoding=encoding)
-    report = import_file(db, db_settings, f, new_survey_title="金寨县2025年妇女需求调研")
+    report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="金寨县2025年妇女需求调研")
     assert report.format == "问卷星（按选项文本）"
     assert report.encoding == ("gb18030" if encoding == "gb18030" else encoding)
     assert (report.rows_total, report.rows_ok, report.rows_failed) == (12, 12, 0)
@@ -54,12 +57,15 @@ def test_wjx_text_variant_csv(db, db_settings, tmp_path: Path, encoding: str):
 
 
 def test_wjx_xlsx_and_real_samples(db, db_settings, tmp_path: Path):
-    report = import_file(db, db_settings, exports.wjx_xlsx(tmp_path / "wjx.xlsx"), new_survey_title="xlsx")
+    report = import_file(
+        db, db_settings, exports.wjx_xlsx(tmp_path / "wjx.xlsx"), actor=SYSTEM, new_survey_title="xlsx"
+    )
     assert report.format == "问卷星（按选项文本）" and report.rows_ok == 12
     text = import_file(
         db,
         db_settings,
         FIXTURES / "wjx_reportgen_800_0_按选项文本_header_plus20.csv",
+        actor=SYSTEM,
         new_survey_title="real-text",
     )
     assert text.rows_ok == 20
@@ -69,6 +75,7 @@ def test_wjx_xlsx_and_real_samples(db, db_settings, tmp_path: Path):
         db,
         db_settings,
         FIXTURES / "wjx_reportgen_800_2_按选项序号_header_plus20.csv",
+        actor=SYSTEM,
         new_survey_title="real-index",
     )
     assert idx.format == "问卷星（按选项序号）" and idx.rows_ok == 20
@@ -80,7 +87,9 @@ def test_wjx_xlsx_and_real_samples(db, db_settings, tmp_path: Path):
 @pytest.mark.parametrize("builder", [exports.kobo_csv, exports.kobo_xlsx])
 def test_kobo_exports(db, db_settings, tmp_path: Path, builder):
     suffix = ".csv" if builder is exports.kobo_csv else ".xlsx"
-    report = import_file(db, db_settings, builder(tmp_path / f"kobo{suffix}"), new_survey_title="kobo")
+    report = import_file(
+        db, db_settings, builder(tmp_path / f"kobo{suffix}"), actor=SYSTEM, new_survey_title="kobo"
+    )
     assert report.format == "KoboToolbox" and report.rows_ok == 8, report.errors
     rows = _responses(db, report.survey_id)
     assert (
@@ -95,7 +104,9 @@ def test_kobo_exports(db, db_settings, tmp_path: Path, builder):
 
 
 def test_odk_central_export(db, db_settings, tmp_path: Path):
-    report = import_file(db, db_settings, exports.odk_csv(tmp_path / "odk.csv"), new_survey_title="odk")
+    report = import_file(
+        db, db_settings, exports.odk_csv(tmp_path / "odk.csv"), actor=SYSTEM, new_survey_title="odk"
+    )
     assert report.format == "ODK Central" and report.rows_ok == 8
     rows = _responses(db, report.survey_id)
     assert rows[0].source_id.startswith("uuid:") and rows[0].village == "小河村" and rows[0].age == 38
@@ -115,7 +126,12 @@ def test_plain_gbk_csv_with_mapping_file(db, db_settings, tmp_path: Path):
     from survey.mapping import read_mapping_file
 
     report = import_file(
-        db, db_settings, f, new_survey_title="plain", mapping_override=read_mapping_file(mapping)
+        db,
+        db_settings,
+        f,
+        actor=SYSTEM,
+        new_survey_title="plain",
+        mapping_override=read_mapping_file(mapping),
     )
     assert report.mapping["需求开放题"] == "备注"
     rows = _responses(db, report.survey_id)
@@ -123,7 +139,9 @@ def test_plain_gbk_csv_with_mapping_file(db, db_settings, tmp_path: Path):
 
 
 def test_jsonl(db, db_settings, tmp_path: Path):
-    report = import_file(db, db_settings, exports.jsonl(tmp_path / "r.jsonl"), new_survey_title="jsonl")
+    report = import_file(
+        db, db_settings, exports.jsonl(tmp_path / "r.jsonl"), actor=SYSTEM, new_survey_title="jsonl"
+    )
     assert report.rows_ok == len(exports.PEOPLE)
     rows = _responses(db, report.survey_id)
     assert (

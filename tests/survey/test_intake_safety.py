@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from fuqing.actors import Actor
 from fuqing.errors import FileTooLarge, InputError
 from fuqing.models import Response, Upload, UploadError
 from survey.intake import import_file
 from tests.fixtures import exports
+
+SYSTEM = Actor.system()
 
 
 def _count(db, survey_id=None):
@@ -20,14 +23,14 @@ def _count(db, survey_id=None):
 
 def test_reupload_creates_no_duplicates(db, db_settings, tmp_path: Path):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=30)
-    first = import_file(db, db_settings, f, new_survey_title="s", batch_size=7)
-    again = import_file(db, db_settings, f, survey_id=first.survey_id, batch_size=7)
+    first = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="s", batch_size=7)
+    again = import_file(db, db_settings, f, actor=SYSTEM, survey_id=first.survey_id, batch_size=7)
     assert (first.rows_ok, again.rows_ok, again.rows_duplicate) == (30, 0, 30)
     assert "此前已导入" in again.message
     assert _count(db, first.survey_id) == 30
     # a bigger export of the same survey adds only the new rows (same 序号 = same answer)
     more = import_file(
-        db, db_settings, exports.wjx_csv(tmp_path / "more.csv", n=45), survey_id=first.survey_id
+        db, db_settings, exports.wjx_csv(tmp_path / "more.csv", n=45), actor=SYSTEM, survey_id=first.survey_id
     )
     assert (more.rows_ok, more.rows_duplicate) == (15, 30)
 
@@ -55,11 +58,11 @@ def test_strict_stores_nothing_unless_every_row_is_valid(db, db_settings, tmp_pa
         "王芳",
     ]
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=10, extra_rows=[bad_row])
-    report = import_file(db, db_settings, f, new_survey_title="strict", strict=True)
+    report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="strict", strict=True)
     assert report.status == "refused" and not report.stored and report.rows_failed == 1
     assert report.errors[0]["row"] == 12 and report.errors[0]["column"] == "提交答卷时间"
     assert _count(db, report.survey_id) == 0
-    relaxed = import_file(db, db_settings, f, survey_id=report.survey_id)
+    relaxed = import_file(db, db_settings, f, actor=SYSTEM, survey_id=report.survey_id)
     assert (relaxed.rows_ok, relaxed.rows_failed) == (10, 1)
     with db.session() as s:
         err = (
@@ -81,7 +84,13 @@ def test_crash_mid_upload_keeps_committed_batches_and_resumes(db, db_settings, t
 
     with pytest.raises(RuntimeError):
         import_file(
-            db, db_settings, f, new_survey_title="crash", batch_size=10, on_batch=crash_on_third_batch
+            db,
+            db_settings,
+            f,
+            actor=SYSTEM,
+            new_survey_title="crash",
+            batch_size=10,
+            on_batch=crash_on_third_batch,
         )
     with db.session() as s:
         up = s.query(Upload).one()
@@ -89,14 +98,14 @@ def test_crash_mid_upload_keeps_committed_batches_and_resumes(db, db_settings, t
         assert (up.rows_total, up.rows_ok) == (20, 20)  # two committed batches, correctly counted
         survey_id = up.survey_id
     assert _count(db, survey_id) == 20
-    resumed = import_file(db, db_settings, f, survey_id=survey_id, batch_size=10)
+    resumed = import_file(db, db_settings, f, actor=SYSTEM, survey_id=survey_id, batch_size=10)
     assert (resumed.rows_ok, resumed.rows_duplicate, resumed.status) == (5, 20, "completed")
     assert _count(db, survey_id) == 25
 
 
 def test_quality_flags(db, db_settings, tmp_path: Path):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=12)
-    report = import_file(db, db_settings, f, new_survey_title="flags")
+    report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="flags")
     with db.session() as s:
         rows = s.query(Response).filter(Response.survey_id == report.survey_id).order_by(Response.id).all()
         # rows 1,4,7,10 answer every matrix item 满意: straight-lining
@@ -151,7 +160,7 @@ def test_quality_flags(db, db_settings, tmp_path: Path):
         for i in range(6)
     ]
     f2 = exports.wjx_csv(tmp_path / "fast.csv", n=0, extra_rows=fast)
-    r2 = import_file(db, db_settings, f2, survey_id=report.survey_id)
+    r2 = import_file(db, db_settings, f2, actor=SYSTEM, survey_id=report.survey_id)
     with db.session() as s:
         rows = {r.source_id: r for r in s.query(Response).filter(Response.upload_id == r2.upload_id)}
         assert rows["900"].flag_too_fast and not rows["901"].flag_too_fast
@@ -173,7 +182,7 @@ def test_bad_files_are_refused_with_the_file_named(db, db_settings, tmp_path: Pa
     f = tmp_path / name
     f.write_bytes(content)
     with pytest.raises(InputError, match=match):
-        import_file(db, db_settings, f, new_survey_title="bad")
+        import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="bad")
     with db.session() as s:
         assert s.query(Upload).count() == 0 and s.query(Response).count() == 0
 
@@ -182,7 +191,7 @@ def test_file_over_the_limit(db, db_settings, tmp_path: Path):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=200)
     small = db_settings.model_copy(update={"max_upload_mb": 0.001})
     with pytest.raises(FileTooLarge):
-        import_file(db, small, f, new_survey_title="big")
+        import_file(db, small, f, actor=SYSTEM, new_survey_title="big")
 
 
 def test_row_level_problems(db, db_settings, tmp_path: Path):
@@ -215,7 +224,7 @@ def test_row_level_problems(db, db_settings, tmp_path: Path):
     formula = [*base]
     formula[0], formula[17] = "5", '=HYPERLINK("http://x","点我")'
     f = exports.wjx_csv(tmp_path / "rows.csv", n=0, extra_rows=[base, long_cell, skipped, bad_age, formula])
-    report = import_file(db, db_settings, f, new_survey_title="rows")
+    report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="rows")
     assert (report.rows_ok, report.rows_failed) == (4, 1)
     by_row = {}
     for e in report.errors:
@@ -232,7 +241,7 @@ def test_row_level_problems(db, db_settings, tmp_path: Path):
 def test_duplicate_headers_are_reported(db, db_settings, tmp_path: Path):
     f = tmp_path / "dup.csv"
     f.write_text("编号,县,县,您最需要什么帮助\nA1,金寨县,霍山县,想找活干\n", encoding="utf-8")
-    report = import_file(db, db_settings, f, new_survey_title="dup")
+    report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="dup")
     assert report.rows_ok == 1 and any("重复" in w for w in report.warnings)
 
 
@@ -246,7 +255,7 @@ def test_a_row_stored_by_someone_else_mid_import_is_skipped_not_fatal(db, db_set
     def someone_else_submits(done: int) -> None:
         if done == 10:  # after the first batch: 序号 15 arrives through the API before the file gets there
             with db.session(write=True) as s:
-                submit_response(s, state["survey"], {"source_id": "15", "text": "想学手艺"}, None)
+                submit_response(s, state["survey"], {"source_id": "15", "text": "想学手艺"}, SYSTEM)
 
     def remember_survey(session, ids):
         state.setdefault("survey", session.get(Response, ids[0]).survey_id)
@@ -255,6 +264,7 @@ def test_a_row_stored_by_someone_else_mid_import_is_skipped_not_fatal(db, db_set
         db,
         db_settings,
         f,
+        actor=SYSTEM,
         new_survey_title="race",
         batch_size=10,
         progress=someone_else_submits,

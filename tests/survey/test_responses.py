@@ -3,21 +3,24 @@
 import pytest
 from sqlalchemy import func, select
 
+from fuqing.actors import Actor
 from fuqing.errors import InputError, NotFound
 from fuqing.models import AuditLog, Response
 from survey.responses import StoredResponse, prepare_response, store_responses, submit_response
+
+SYSTEM = Actor.system()
 
 
 def test_store_responses_groups_and_answers_each_submission(db, survey_id):
     sid = survey_id
     with db.session(write=True) as s:
-        before, _ = submit_response(s, sid, {"source_id": "old", "text": "以前交过"}, None)
+        before, _ = submit_response(s, sid, {"source_id": "old", "text": "以前交过"}, SYSTEM)
     items = [
-        prepare_response(sid, {"source_id": "a", "text": "电话13912345678，想找活干"}, None),
-        prepare_response(sid, {"source_id": "old", "text": "又交了一次"}, None),
-        prepare_response(sid, {"source_id": "a", "text": "同一批里重复"}, None),
-        prepare_response(sid + 99, {"source_id": "b", "text": "调查不存在"}, None),
-        prepare_response(sid, {"text": "没有编号"}, None),
+        prepare_response(sid, {"source_id": "a", "text": "电话13912345678，想找活干"}, SYSTEM),
+        prepare_response(sid, {"source_id": "old", "text": "又交了一次"}, SYSTEM),
+        prepare_response(sid, {"source_id": "a", "text": "同一批里重复"}, SYSTEM),
+        prepare_response(sid + 99, {"source_id": "b", "text": "调查不存在"}, SYSTEM),
+        prepare_response(sid, {"text": "没有编号"}, SYSTEM),
     ]
     with db.session(write=True) as s:
         out = store_responses(s, items)
@@ -38,6 +41,6 @@ def test_store_responses_groups_and_answers_each_submission(db, survey_id):
 
 def test_prepare_response_refuses_bad_fields_before_anything_is_stored():
     with pytest.raises(InputError, match="age"):
-        prepare_response(1, {"age": "不知道"}, None)
+        prepare_response(1, {"age": "不知道"}, SYSTEM)
     with pytest.raises(InputError, match="answers"):
-        prepare_response(1, {"answers": ["x"]}, None)
+        prepare_response(1, {"answers": ["x"]}, SYSTEM)

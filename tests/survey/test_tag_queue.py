@@ -2,10 +2,13 @@
 
 import pytest
 
+from fuqing.actors import Actor
 from fuqing.models import Response, ResponseLabel, Survey
 from nlp.tagger import Tagger, Tagging
 from survey.responses import submit_response
 from survey.tag_queue import TaggingQueue
+
+SYSTEM = Actor.system()
 
 
 class BrokenTagger(Tagger):
@@ -28,7 +31,7 @@ def _submit(db, survey_id: int, texts: list[str]) -> list[int]:
     ids = []
     with db.session(write=True) as s:
         for t in texts:
-            ids.append(submit_response(s, survey_id, {"text": t}, None)[0].id)
+            ids.append(submit_response(s, survey_id, {"text": t}, SYSTEM)[0].id)
     return ids
 
 

@@ -14,13 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from findings.summaries import Filters, summarize
+from fuqing.actors import Actor
 from fuqing.auth import add_user
 from fuqing.config import Settings
 from fuqing.db import open_database
 from survey.demo import load_demo
-from survey.summaries import Filters, summarize
 from tests.conftest import install_corpus, install_model
 from tests.web.conftest import PASSWORD
+
+SYSTEM = Actor.system()
 
 CHROMIUM = "/usr/bin/chromium"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -54,7 +57,7 @@ def live(tmp_path_factory, model_template, bundled_home) -> Iterator[dict]:  # t
     with db.session() as s:
         for role in ("fieldworker", "staff", "researcher", "admin"):
             add_user(s, role, role, password=PASSWORD)
-        survey, _ = load_demo(s, tagger, None)
+        survey, _ = load_demo(s, tagger, SYSTEM)
         sid = survey.id
     app = create_app(settings, db=db, tagger=tagger)
     port = _free_port()
@@ -129,7 +132,7 @@ def test_fieldworker_uploads_a_wjx_export_and_sees_the_report(browser, live) -> 
 
 def test_response_form_on_a_phone_keeps_a_draft_when_offline(browser, live) -> None:  # type: ignore[no-untyped-def]
     page = _page(browser, live, "fieldworker", width=360)
-    page.goto(live["url"] + "/respond")
+    page.goto(live["url"] + "/responses/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling at 360 px
     page.get_by_label("她目前最需要哪些帮助？（原话记录）").fill("想学电商直播，把家里的茶叶卖出去")
     page.get_by_label("县（区）").fill("金寨县")
@@ -152,7 +155,7 @@ def test_response_form_on_a_phone_keeps_a_draft_when_offline(browser, live) -> N
 
 def test_staff_filter_ask_open_a_citation_and_download_a_docx(browser, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page = _page(browser, live, "staff")
-    page.goto(f"{live['url']}/dashboard?survey_id={live['survey_id']}")
+    page.goto(f"{live['url']}/summaries?survey_id={live['survey_id']}")
     page.wait_for_selector("#needs-table")
     page.wait_for_selector("[data-chart=needs] svg")  # ECharts drew the chart from the JSON data
     everyone = int(page.inner_text("#respondents"))
@@ -215,7 +218,7 @@ def test_reviewer_corrects_a_label_and_sees_it_counted(browser, live) -> None:  
     with live["db"].session() as s:
         after = summarize(s, Filters(survey_id=live["survey_id"]), with_keywords=False)
     assert shown == after["needs"][need]["count"] == before["needs"][need]["count"] + 1
-    page.goto(f"{live['url']}/dashboard?survey_id={live['survey_id']}")
+    page.goto(f"{live['url']}/summaries?survey_id={live['survey_id']}")
     page.wait_for_selector("#needs-table")
     row = page.locator(f"#needs-table tr[data-need={need}] td").first.inner_text()
     assert int(row) == shown

@@ -1,0 +1,102 @@
+"""The use-case layer: one function per thing a person does with fuqing.
+
+Each takes a :class:`~usecases.context.Ctx` (who acts, and the process's services), checks the permission, writes
+the audit entry and returns plain data. The command line (api/cli), the HTTP API (api/routes) and the web pages
+(api/web) parse their input, call exactly one of these as ``uc.<name>(ctx, …)``, and render what it returns.
+"""
+
+from usecases.audit import read_audit_log
+from usecases.context import Ctx, Lazy, Services, allowed, use_case
+from usecases.corpus import (
+    add_documents,
+    list_documents,
+    reindex_corpus,
+    search_corpus,
+    show_clause,
+    show_document,
+)
+from usecases.demo import load_demo
+from usecases.evals import (
+    classify_single_label,
+    compare_eval_runs,
+    eval_run_file,
+    list_eval_runs,
+    run_all_evals,
+    run_eval,
+    show_eval_run,
+    write_eval_readme,
+)
+from usecases.findings import ask, draft_findings, filter_choices, make_report, summarize
+from usecases.labels import response_labels, retag_responses, tag_text, train_model
+from usecases.responses import list_responses, submit_response
+from usecases.review import label_agreement, review_queue, review_response
+from usecases.sessions import SignIn, create_first_admin, needs_first_admin, sign_in
+from usecases.surveys import create_survey, get_survey, list_surveys
+from usecases.uploads import (
+    get_upload,
+    import_progress,
+    import_upload,
+    inspect_upload,
+    list_uploads,
+    stage_upload,
+    start_import,
+)
+from usecases.users import add_user, create_token, list_users, revoke_tokens, set_password, whoami
+
+__all__ = [
+    "Ctx",
+    "Lazy",
+    "Services",
+    "SignIn",
+    "add_documents",
+    "add_user",
+    "allowed",
+    "ask",
+    "classify_single_label",
+    "compare_eval_runs",
+    "create_first_admin",
+    "create_survey",
+    "create_token",
+    "draft_findings",
+    "eval_run_file",
+    "filter_choices",
+    "get_survey",
+    "get_upload",
+    "import_progress",
+    "import_upload",
+    "inspect_upload",
+    "label_agreement",
+    "list_documents",
+    "list_eval_runs",
+    "list_responses",
+    "list_surveys",
+    "list_uploads",
+    "list_users",
+    "load_demo",
+    "make_report",
+    "needs_first_admin",
+    "read_audit_log",
+    "reindex_corpus",
+    "response_labels",
+    "retag_responses",
+    "review_queue",
+    "review_response",
+    "revoke_tokens",
+    "run_all_evals",
+    "run_eval",
+    "search_corpus",
+    "set_password",
+    "show_clause",
+    "show_document",
+    "show_eval_run",
+    "sign_in",
+    "stage_upload",
+    "start_import",
+    "submit_response",
+    "summarize",
+    "tag_text",
+    "train_model",
+    "use_case",
+    "whoami",
+    "write_eval_readme",
+]
