@@ -36,7 +36,6 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
 
     from fuqing.models import Response, ResponseLabel, Survey
     from nlp.taxonomy import taxonomy
-    from survey.masks import bit_of
 
     texts = [
         json.loads(line)
@@ -50,45 +49,8 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
         s.flush()
         sid = sv.id
     batch = 20_000
-    next_id = 1
     for start in range(0, n, batch):
-        rows, labels = [], []
-        for i in range(start, min(n, start + batch)):
-            r = texts[i % len(texts)]
-            c = rng.randrange(len(COUNTIES))
-            rows.append(
-                {
-                    "id": next_id,
-                    "survey_id": sid,
-                    "source_id": str(i),
-                    "county": COUNTIES[c],
-                    "township": f"{COUNTIES[c][:2]}{rng.randrange(12)}镇",
-                    "village": f"村{rng.randrange(30)}",
-                    "age_band": rng.choice(["<30", "30-39", "40-49", "50-59", "60+"]),
-                    "marital_status": rng.choice(["已婚", "离异", "丧偶", "未婚"]),
-                    "channel": "问卷星",
-                    "collected_at": datetime(2025, 1 + i % 12, 1 + i % 28, tzinfo=UTC),
-                    "answers": {},
-                    "text_raw": r["text"],
-                    "text_redacted": r["text"],
-                }
-            )
-            masks = {"groups_mask": 0, "needs_mask": 0}
-            for lab in r["groups"] + r["needs"]:
-                column, bit = bit_of(lab)
-                masks[column] |= bit
-                labels.append(
-                    {
-                        "response_id": next_id,
-                        "label": lab,
-                        "family": fam[lab],
-                        "score": 0.9,
-                        "source": "model",
-                        "status": "applied",
-                    }
-                )
-            rows[-1].update(masks)
-            next_id += 1
+        rows, labels = fake_rows(texts, sid, range(start, min(n, start + batch)), rng, fam)
         with db.session() as s:
             s.execute(insert(Response.__table__), rows)
             s.execute(insert(ResponseLabel.__table__), labels)
@@ -101,6 +63,49 @@ def fill(db, n: int) -> None:  # type: ignore[no-untyped-def]
                     "SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT max(id) FROM responses))"
                 )
             )
+
+
+def fake_rows(texts, sid, numbers, rng, fam):  # type: ignore[no-untyped-def]
+    """Responses (ids numbered from 1) in random places, with the bundled answers' labels applied."""
+    from survey.masks import bit_of
+
+    rows, labels = [], []
+    for i in numbers:
+        r = texts[i % len(texts)]
+        c = rng.randrange(len(COUNTIES))
+        masks = {"groups_mask": 0, "needs_mask": 0}
+        for lab in r["groups"] + r["needs"]:
+            column, bit = bit_of(lab)
+            masks[column] |= bit
+            labels.append(
+                {
+                    "response_id": i + 1,
+                    "label": lab,
+                    "family": fam[lab],
+                    "score": 0.9,
+                    "source": "model",
+                    "status": "applied",
+                }
+            )
+        rows.append(
+            {
+                "id": i + 1,
+                "survey_id": sid,
+                "source_id": str(i),
+                "county": COUNTIES[c],
+                "township": f"{COUNTIES[c][:2]}{rng.randrange(12)}镇",
+                "village": f"村{rng.randrange(30)}",
+                "age_band": rng.choice(["<30", "30-39", "40-49", "50-59", "60+"]),
+                "marital_status": rng.choice(["已婚", "离异", "丧偶", "未婚"]),
+                "channel": "问卷星",
+                "collected_at": datetime(2025, 1 + i % 12, 1 + i % 28, tzinfo=UTC),
+                "answers": {},
+                "text_raw": r["text"],
+                "text_redacted": r["text"],
+                **masks,
+            }
+        )
+    return rows, labels
 
 
 def bare_conditions(f):  # type: ignore[no-untyped-def]
@@ -139,13 +144,44 @@ def write_some(db, n: int, reviews: int) -> None:  # type: ignore[no-untyped-def
             review(s, rid, ["left_behind", "employment"], SYSTEM)
 
 
+def time_case(db, index, f, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Summary latency beside its baseline: the bare SQL label aggregate over the same filter."""
+    from sqlalchemy import func, select
+
+    from findings.summaries import summarize
+    from fuqing.models import Response, ResponseLabel
+
+    times, bare = [], []
+    for _ in range(repeat):
+        with db.session() as s:
+            t = time.perf_counter()
+            summarize(s, f, index=index)
+            times.append((time.perf_counter() - t) * 1000)
+    for _ in range(5):
+        with db.session() as s:
+            t = time.perf_counter()
+            ids = select(Response.id).where(*bare_conditions(f)).subquery()
+            s.execute(
+                select(ResponseLabel.label, func.count())
+                .where(ResponseLabel.status == "applied", ResponseLabel.response_id.in_(select(ids.c.id)))
+                .group_by(ResponseLabel.label)
+            ).all()
+            bare.append((time.perf_counter() - t) * 1000)
+    return {
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "bare_aggregate_p50_ms": round(percentile(bare, 50), 1),
+        "ratio": round(percentile(times, 50) / max(percentile(bare, 50), 0.01), 2),
+    }
+
+
 def run(settings, n: int, repeat: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from findings.summaries import Filters, summarize
     from findings.summary_index import SummaryIndex
     from fuqing.db import open_database
-    from fuqing.models import Response, ResponseLabel
+    from fuqing.models import Response
 
     db = open_database(settings)
     t = time.perf_counter()
@@ -173,28 +209,7 @@ def run(settings, n: int, repeat: int) -> dict[str, object]:  # type: ignore[no-
         out["cold_first_summary_s"] = round(time.perf_counter() - t, 2)
     print(db.dialect, "cold first summary (loads the index)", out["cold_first_summary_s"], "s", flush=True)
     for name, f in cases.items():
-        times, bare = [], []
-        for _ in range(repeat):
-            with db.session() as s:
-                t = time.perf_counter()
-                summarize(s, f, index=index)
-                times.append((time.perf_counter() - t) * 1000)
-        for _ in range(5):
-            with db.session() as s:
-                t = time.perf_counter()
-                ids = select(Response.id).where(*bare_conditions(f)).subquery()
-                s.execute(
-                    select(ResponseLabel.label, func.count())
-                    .where(ResponseLabel.status == "applied", ResponseLabel.response_id.in_(select(ids.c.id)))
-                    .group_by(ResponseLabel.label)
-                ).all()
-                bare.append((time.perf_counter() - t) * 1000)
-        out[name] = {
-            "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1),
-            "bare_aggregate_p50_ms": round(percentile(bare, 50), 1),
-            "ratio": round(percentile(times, 50) / max(percentile(bare, 50), 0.01), 2),
-        }
+        out[name] = time_case(db, index, f, repeat)
         print(db.dialect, name, out[name], flush=True)
     write_some(db, 1000, 100)
     with db.session() as s:

@@ -75,6 +75,16 @@ class AddResult:
         return self.__dict__.copy()
 
 
+def _check_distinct(docs: list[Document]) -> None:
+    seen: set[str] = set()
+    for d in docs:
+        if d.doc_id in seen:
+            raise Conflict(
+                f"本次添加的多个文件使用了同一个编号 {d.doc_id}。", hint="请为每个文件指定不同的编号。"
+            )
+        seen.add(d.doc_id)
+
+
 def build_document(
     path: Path,
     *,
@@ -282,15 +292,7 @@ class Corpus:
             build_document(Path(p), doc_id=doc_id, title=title, max_mb=self.settings.max_file_mb)
             for p in paths
         ]
-        seen: set[str] = set()
-        for d in docs:
-            if d.doc_id in seen:
-                raise Conflict(
-                    f"本次添加的多个文件使用了同一个编号 {d.doc_id}。",
-                    hint="请分别用 --doc-id 指定不同编号。",
-                )
-            seen.add(d.doc_id)
-        results = []
+        _check_distinct(docs)
         with file_lock(self._lock_path):
             self._index = None
             for d in docs:
@@ -299,34 +301,35 @@ class Corpus:
                         f"语料库中已有编号为 {d.doc_id} 的文件（来自 {d.source}）。",
                         hint="加 --replace 替换旧版本，或用 --doc-id 换一个编号。",
                     )
-            for d in docs:
-                old = self.store.load(d.doc_id) if self.store.exists(d.doc_id) else None
-                d.rev = uuid.uuid4().hex[:10]
-                if old is not None:
-                    d.aliases = sorted(set(d.aliases) | set(old.aliases))
-                    d.bundled = False
-                self._write_vectors([d])
-                self.store.save(d)  # the commit point: the new revision becomes visible here
-                self.store.bump_generation(uuid.uuid4().hex)
-                if old is not None:
-                    try:
-                        self.vectors().delete_where({"$and": [{"doc_id": d.doc_id}, {"rev": old.rev}]})
-                    except Exception:
-                        log.warning("could not delete the old revision's vectors of %s", d.doc_id)
-                results.append(
-                    AddResult(
-                        d.doc_id,
-                        d.title,
-                        d.source,
-                        d.encoding,
-                        d.structure,
-                        len(d.units),
-                        old is not None,
-                        d.notes,
-                        d.cleaning,
-                    )
-                )
-        return results
+            return [self._commit(d) for d in docs]
+
+    def _commit(self, d: Document) -> AddResult:
+        """Write one checked document: its vectors, then the document itself (the commit point), then drop the
+        vectors of the revision it replaces."""
+        old = self.store.load(d.doc_id) if self.store.exists(d.doc_id) else None
+        d.rev = uuid.uuid4().hex[:10]
+        if old is not None:
+            d.aliases = sorted(set(d.aliases) | set(old.aliases))
+            d.bundled = False
+        self._write_vectors([d])
+        self.store.save(d)  # the commit point: the new revision becomes visible here
+        self.store.bump_generation(uuid.uuid4().hex)
+        if old is not None:
+            try:
+                self.vectors().delete_where({"$and": [{"doc_id": d.doc_id}, {"rev": old.rev}]})
+            except Exception:
+                log.warning("could not delete the old revision's vectors of %s", d.doc_id)
+        return AddResult(
+            d.doc_id,
+            d.title,
+            d.source,
+            d.encoding,
+            d.structure,
+            len(d.units),
+            old is not None,
+            d.notes,
+            d.cleaning,
+        )
 
     # -- reading ----------------------------------------------------------------------------------------
     def documents(self) -> list[Document]:

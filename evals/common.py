@@ -6,38 +6,19 @@ was trained on exactly the training file given (same sha256); otherwise a fresh 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from evals.runs import sha256_file
 from fuqing.config import Settings
 from fuqing.errors import InputError
+from fuqing.hashing import sha256_file
 from nlp.labelled import LabelledRow, read_labelled
 from nlp.tagger import ModelTagger, Tagger
 from nlp.taxonomy import FAMILIES, taxonomy
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def one_blas_thread(fn: F) -> F:
-    """Run a suite with BLAS on one thread: logistic regressions on small matrices gain nothing from a second
-    OpenBLAS thread, and on a shared 2-core machine its spin-waiting tripled training time (measured: 30 s → 10 s
-    for 400 rows under load)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1):
-            return fn(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def bundled(name: str) -> Path:
@@ -69,6 +50,22 @@ def label_matrix_of(label_sets: list[list[str]]) -> np.ndarray:
 
 def predicted_sets(tagger: Tagger, texts: list[str]) -> list[list[str]]:
     return [[lab.label for lab in t.labels] for t in tagger.tag(texts)]
+
+
+@dataclass
+class TrainTestFiles:
+    """Options of the suites that score the model: the file it learns from and the one it is scored on."""
+
+    train: Path | None = None
+    test: Path | None = None
+
+    @property
+    def train_file(self) -> Path:
+        return Path(self.train or bundled("needs_train.jsonl"))
+
+    @property
+    def test_file(self) -> Path:
+        return Path(self.test or bundled("needs_dev.jsonl"))
 
 
 @dataclass

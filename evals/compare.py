@@ -89,6 +89,46 @@ def _sizes(metric_name: str, suite: str, preds: list[dict[str, Any]]) -> int:
     return len(preds)
 
 
+def _change_interval(
+    delta: float, va: dict[str, Any], vb: dict[str, Any], paired: tuple[Metric, int] | None
+) -> dict[str, Any]:
+    """The change's interval and whether it exceeds noise, by the best method the two runs allow."""
+    if paired is not None:
+        res = paired_delta(*paired)
+        return {"delta_ci": res["ci"], "method": "paired bootstrap", "exceeds_noise": res["exceeds_noise"]}
+    if va.get("ci") and vb.get("ci"):
+        (la, ua), (lb, ub) = va["ci"], vb["ci"]
+        half = (
+            (ua - la) ** 2 + (ub - lb) ** 2
+        ) ** 0.5 / 2  # independent samples: half-widths add in quadrature
+        return {
+            "delta_ci": [round(delta - half, 4), round(delta + half, 4)],
+            "method": "interval overlap",
+            "exceeds_noise": bool(lb > ua or la > ub),
+        }
+    return {"delta_ci": None, "method": "no interval", "exceeds_noise": None}
+
+
+def _change_row(
+    name: str, va: dict[str, Any], vb: dict[str, Any], paired: tuple[Metric, int] | None
+) -> dict[str, Any]:
+    delta = round(vb["value"] - va["value"], 4)
+    row: dict[str, Any] = {
+        "metric": name,
+        "a": va["value"],
+        "b": vb["value"],
+        "delta": delta,
+        "higher_is_better": va.get("higher_is_better", True),
+    }
+    row |= _change_interval(delta, va, vb, paired)
+    if row["exceeds_noise"]:
+        better = (delta > 0) == row["higher_is_better"]
+        row["verdict"] = "better" if better else "worse"
+    else:
+        row["verdict"] = "within noise" if row["exceeds_noise"] is False else "unknown"
+    return row
+
+
 def compare_runs(settings: Settings, run_a: str, run_b: str) -> dict[str, Any]:
     """B − A for every headline figure both runs report."""
     a, b = load_run(settings, run_a), load_run(settings, run_b)
@@ -109,42 +149,10 @@ def compare_runs(settings: Settings, run_a: str, run_b: str) -> dict[str, Any]:
     rows = []
     ha, hb = a["metrics"].get("headline", {}), b["metrics"].get("headline", {})
     for name in [n for n in ha if n in hb]:
-        va, vb = ha[name], hb[name]
-        if va.get("value") is None or vb.get("value") is None:
+        if ha[name].get("value") is None or hb[name].get("value") is None:
             continue
-        delta = round(vb["value"] - va["value"], 4)
-        row: dict[str, Any] = {
-            "metric": name,
-            "a": va["value"],
-            "b": vb["value"],
-            "delta": delta,
-            "higher_is_better": va.get("higher_is_better", True),
-        }
-        if name in paired:
-            res = paired_delta(paired[name], _sizes(name, suite, preds_a))
-            row |= {
-                "delta_ci": res["ci"],
-                "method": "paired bootstrap",
-                "exceeds_noise": res["exceeds_noise"],
-            }
-        elif va.get("ci") and vb.get("ci"):
-            (la, ua), (lb, ub) = va["ci"], vb["ci"]
-            half = (
-                (ua - la) ** 2 + (ub - lb) ** 2
-            ) ** 0.5 / 2  # independent samples: half-widths add in quadrature
-            row |= {
-                "delta_ci": [round(delta - half, 4), round(delta + half, 4)],
-                "method": "interval overlap",
-                "exceeds_noise": bool(lb > ua or la > ub),
-            }
-        else:
-            row |= {"delta_ci": None, "method": "no interval", "exceeds_noise": None}
-        if row["exceeds_noise"]:
-            better = (delta > 0) == row["higher_is_better"]
-            row["verdict"] = "better" if better else "worse"
-        else:
-            row["verdict"] = "within noise" if row["exceeds_noise"] is False else "unknown"
-        rows.append(row)
+        pair = (paired[name], _sizes(name, suite, preds_a)) if name in paired else None
+        rows.append(_change_row(name, ha[name], hb[name], pair))
     return {
         "suite": suite,
         "a": a["run_id"],

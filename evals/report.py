@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from evals.runs import SuiteResult
+from evals.results import SuiteResult
 
 TITLES = {
     "classify": "需求标注评测",

@@ -19,56 +19,35 @@ import os
 import platform
 import re
 import subprocess
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evals.report import write_reports
+from evals.results import RunInfo, SuiteResult, Table, headline
 from fuqing.config import Settings
 from fuqing.errors import InputError, NotFound
 from fuqing.hashing import sha256_file
 
+# The result types live in evals.results (so evals.report needs nothing from here); callers keep importing
+# them from here, and tests import sha256_file from here.
+__all__ = [
+    "RunInfo",
+    "SuiteResult",
+    "Table",
+    "evals_root",
+    "git_commit",
+    "headline",
+    "list_runs",
+    "load_predictions",
+    "load_run",
+    "run_dir",
+    "save_run",
+    "sha256_file",
+]
+
 _RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[a-z]+(-[0-9]+)?$")
 REPO = Path(__file__).resolve().parents[1]
-
-
-@dataclass
-class Table:
-    """A table for the report: a title, column names and rows of plain values."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
-
-
-@dataclass
-class SuiteResult:
-    """What a suite hands to :func:`save_run`; the suite computes, this module writes."""
-
-    suite: str
-    config: dict[str, Any]
-    datasets: dict[str, Path]
-    metrics: dict[str, Any]
-    predictions: list[dict[str, Any]] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    plots: dict[str, bytes] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class RunInfo:
-    """One line of ``fuqing eval list``."""
-
-    run_id: str
-    suite: str
-    started_at: str
-    seconds: float
-    git_commit: str | None
-    headline: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
 
 def git_commit() -> str | None:
@@ -109,8 +88,6 @@ def _new_run_dir(root: Path, suite: str) -> tuple[str, Path]:
 
 def save_run(settings: Settings, result: SuiteResult) -> str:
     """Write a run directory for a suite's result; returns the run id."""
-    from evals.report import write_reports
-
     run_id, path = _new_run_dir(evals_root(settings), result.suite)
     config = {
         "run_id": run_id,
@@ -204,11 +181,3 @@ def load_predictions(path: Path) -> list[dict[str, Any]]:
         return []
     with open(file, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
-
-
-def headline(
-    value: float | None, ci: list[float] | None = None, *, higher_is_better: bool = True
-) -> dict[str, Any]:
-    """One headline figure in the shape every consumer of metrics.json expects (None: nothing to measure)."""
-    v = None if value is None or value != value else round(float(value), 4)
-    return {"value": v, "ci": ci if v is not None else None, "higher_is_better": higher_is_better}

@@ -148,54 +148,61 @@ def summarize(
     index.refresh(session)
     agg = index.aggregate(f)
     protect = bool(f.village)  # village-level tables are where a woman could be recognised
-    tax = taxonomy()
-    respondents = agg.respondents
     out: dict[str, Any] = {
         "filters": f.to_dict(),
-        "respondents": respondents,
+        "respondents": agg.respondents,
         "small_cell_threshold": threshold,
     }
-    if respondents == 0:
+    if agg.respondents == 0:
         return _empty(out)
-    for fam, ids in (("needs", index.needs), ("groups", index.groups)):
-        block = {}
-        for lab_id in ids:
-            k = agg.label_counts[lab_id]
-            low, high = wilson(k, respondents)
-            block[lab_id] = {
-                "name": tax.get(lab_id).name,
-                "count": _cell(k, threshold, protect),
-                "share": round(k / respondents, 4),
-                "interval": [low, high],
-            }
-        out[fam] = dict(sorted(block.items(), key=lambda kv: -kv[1]["share"]))
+    out["needs"] = _label_block(agg, index.needs, threshold, protect)
+    out["groups"] = _label_block(agg, index.groups, threshold, protect)
     crosstab: dict[str, dict[str, Any]] = {}
     for (g, n), c in agg.crosstab.items():
         crosstab.setdefault(g, {})[n] = _cell(c, threshold, protect)
     out["crosstab"] = crosstab
+    out["regions"] = _regions(agg, index.needs, threshold)
+    out["trend"] = [{"month": m, "respondents": c} for m, c in agg.trend]
+    # Keywords from the most recent 2,000 answers: stable top words, bounded cost on 1,000,000 responses.
+    texts = _texts(session, agg.keyword_ids) if with_keywords else []
+    out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)] if with_keywords else []
+    out["quotes"] = _quotes(session, agg, out["needs"], threshold)
+    return out
+
+
+def _label_block(agg: Aggregate, ids: list[str], threshold: int, protect: bool) -> dict[str, Any]:
+    """Count, share and 95% interval of each label, largest share first."""
+    tax = taxonomy()
+    n = agg.respondents
+    block = {}
+    for lab_id in ids:
+        k = agg.label_counts[lab_id]
+        low, high = wilson(k, n)
+        block[lab_id] = {
+            "name": tax.get(lab_id).name,
+            "count": _cell(k, threshold, protect),
+            "share": round(k / n, 4),
+            "interval": [low, high],
+        }
+    return dict(sorted(block.items(), key=lambda kv: -kv[1]["share"]))
+
+
+def _regions(agg: Aggregate, needs: list[str], threshold: int) -> list[dict[str, Any]]:
+    """One level below the filter's region: respondents and the three largest needs of each place."""
     village_level = agg.level == "village"
-    out["regions"] = [
+    return [
         {
             "level": agg.level,
             "name": name or "（未填）",
             "respondents": _cell(size, threshold, village_level),
             "top_needs": [
-                {"need": index.needs[j], "count": _cell(c, threshold, village_level)}
+                {"need": needs[j], "count": _cell(c, threshold, village_level)}
                 for j, c in sorted(enumerate(counts), key=lambda t: -t[1])[:3]
                 if c
             ],
         }
         for name, size, counts in agg.regions
     ]
-    out["trend"] = [{"month": m, "respondents": c} for m, c in agg.trend]
-    # Keywords from the most recent 2,000 answers: stable top words, bounded cost on 1,000,000 responses.
-    if with_keywords:
-        texts = _texts(session, agg.keyword_ids)
-        out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)]
-    else:
-        out["keywords"] = []
-    out["quotes"] = _quotes(session, agg, out["needs"], threshold)
-    return out
 
 
 def _texts(session: Session, ids: list[int]) -> list[str]:

@@ -220,13 +220,38 @@ class SummaryIndex:
             return self._aggregate(f, idx)
 
     def _aggregate(self, f: Any, idx: np.ndarray) -> Aggregate:
+        label_counts, crosstab = self._labels(idx)
+        level = "village" if f.township else "township" if f.county else "county"
+        vcodes = self.codes["village"][idx]
+        vsizes = np.bincount(vcodes, minlength=len(self._dicts["village"].values))
+        tlen = self.tlen[idx]
+        with_text = idx[tlen > 0]
+        readable = (tlen >= QUOTE_LENGTH[0]) & (tlen <= QUOTE_LENGTH[1])
+        nm = self.nmask[idx]
+        return Aggregate(
+            respondents=len(idx),
+            label_counts=label_counts,
+            crosstab=crosstab,
+            level=level,
+            regions=self._regions(level, idx),
+            trend=self._trend(idx),
+            village_sizes={
+                self._dicts["village"].values[c]: int(vsizes[c]) for c in np.flatnonzero(vsizes).tolist()
+            },
+            keyword_ids=self.ids[with_text[-KEYWORD_TEXTS:]].tolist(),
+            quote_candidates={
+                need: self.ids[idx[readable & (((nm >> j) & 1) == 1)][-QUOTE_CANDIDATES:]].tolist()
+                for j, need in enumerate(self.needs)
+            },
+        )
+
+    def _labels(self, idx: np.ndarray) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        """Every label count and the group × need cross-tab from one histogram of the mask combinations."""
         ng, nn = len(self.groups), len(self.needs)
-        gm, nm = self.gmask[idx], self.nmask[idx]
-        # Every label count and the group × need cross-tab from one histogram of the mask combinations.
-        combo, freq = _histogram((gm << nn) | nm, ng + nn)
+        combo, freq = _histogram((self.gmask[idx] << nn) | self.nmask[idx], ng + nn)
         bits = ((combo[:, None] >> np.arange(ng + nn)) & 1).astype(np.int64)
         per_label = freq @ bits
-        label_counts = dict(zip(self.needs + self.groups, per_label.tolist(), strict=True))
+        label_counts = {k: int(v) for k, v in zip(self.needs + self.groups, per_label.tolist(), strict=True)}
         cross = (bits[:, nn:] * freq[:, None]).T @ bits[:, :nn]
         crosstab = {
             (self.groups[g], self.needs[j]): int(cross[g, j])
@@ -234,7 +259,12 @@ class SummaryIndex:
             for j in range(nn)
             if cross[g, j]
         }
-        level = "village" if f.township else "township" if f.county else "county"
+        return label_counts, crosstab
+
+    def _regions(self, level: str, idx: np.ndarray) -> list[tuple[str, int, list[int]]]:
+        """Per place of ``level``: respondents and the count of each need, largest place first."""
+        nn = len(self.needs)
+        nm = self.nmask[idx]
         region = self.codes[level][idx]
         n_regions = len(self._dicts[level].values)
         sizes = np.bincount(region, minlength=n_regions)
@@ -247,42 +277,19 @@ class SummaryIndex:
                 [np.bincount(region, weights=(nm >> j) & 1, minlength=n_regions) for j in range(nn)], axis=1
             ).astype(np.int64)
         names = self._dicts[level].values
-        regions = [
+        return [
             (names[c], int(sizes[c]), by_region[c].tolist())
             for c in sorted(np.flatnonzero(sizes).tolist(), key=lambda c: (-sizes[c], c))
         ]
+
+    def _trend(self, idx: np.ndarray) -> list[tuple[str, int]]:
         months = self.month[idx]
         months = months[months >= 0]
-        trend: list[tuple[str, int]] = []
-        if len(months):
-            first = int(months.min())
-            month_counts = np.bincount(months - first)
-            trend = [
-                (month_name(first + c), int(month_counts[c])) for c in np.flatnonzero(month_counts).tolist()
-            ]
-        vcodes = self.codes["village"][idx]
-        vsizes = np.bincount(vcodes, minlength=len(self._dicts["village"].values))
-        village_sizes = {
-            self._dicts["village"].values[c]: int(vsizes[c]) for c in np.flatnonzero(vsizes).tolist()
-        }
-        tlen = self.tlen[idx]
-        with_text = idx[tlen > 0]
-        readable = (tlen >= QUOTE_LENGTH[0]) & (tlen <= QUOTE_LENGTH[1])
-        quote_candidates = {
-            need: self.ids[idx[readable & (((nm >> j) & 1) == 1)][-QUOTE_CANDIDATES:]].tolist()
-            for j, need in enumerate(self.needs)
-        }
-        return Aggregate(
-            respondents=len(idx),
-            label_counts={k: int(v) for k, v in label_counts.items()},
-            crosstab=crosstab,
-            level=level,
-            regions=regions,
-            trend=trend,
-            village_sizes=village_sizes,
-            keyword_ids=self.ids[with_text[-KEYWORD_TEXTS:]].tolist(),
-            quote_candidates=quote_candidates,
-        )
+        if not len(months):
+            return []
+        first = int(months.min())
+        month_counts = np.bincount(months - first)
+        return [(month_name(first + c), int(month_counts[c])) for c in np.flatnonzero(month_counts).tolist()]
 
 
 def _histogram(keys: np.ndarray, nbits: int) -> tuple[np.ndarray, np.ndarray]:

@@ -280,16 +280,42 @@ def import_file(
     path = Path(path)
     if (survey_id is None) == (new_survey_title is None):
         raise InputError(
-            "请指定导入到哪个调查：--survey ID 或 --new-survey 标题（二选一）。",
-            hint="用 `fuqing survey list` 查看已有调查。",
+            "请指定导入到哪个调查：已有调查的编号，或新调查的标题（二选一）。",
+            hint="已有调查可在调查列表中查看。",
         )
     insp = inspect_file(path, mapping_override=mapping_override, max_mb=settings.max_upload_mb)
-    filename = display_name or path.name
+    report, prior = _open_upload(
+        db, insp, path, display_name or path.name, survey_id, new_survey_title, strict, actor
+    )
+    imp = _Importer(db, settings, insp, actor, check_existing=prior)
+    try:
+        if strict:
+            return _strict_import(
+                db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch
+            )
+        _run_batches(db, imp, report, _rows(insp.table), batch_size, progress, on_batch)
+    except Exception as exc:
+        _mark_failed(db, report, exc)
+        raise
+    return _finish(db, imp, report)
+
+
+def _open_upload(
+    db: Database,
+    insp: Inspection,
+    path: Path,
+    filename: str,
+    survey_id: int | None,
+    new_survey_title: str | None,
+    strict: bool,
+    actor: Actor,
+) -> tuple[UploadReport, bool]:
+    """The upload's row (and the survey, if new), committed before the first batch: a crash later leaves a
+    record of what was attempted. Also says whether the survey already held responses."""
     digest = sha256_file(path)
     with db.session(write=True) as s:
-        if survey_id is not None:
-            survey = get_survey(s, survey_id)
-        else:
+        survey = get_survey(s, survey_id) if survey_id is not None else None
+        if survey is None:
             survey = create_survey(s, new_survey_title or "", actor=actor)
         merge_questions(survey, insp.questions, insp.mapping.get("needs_text"))
         upload = Upload(
@@ -307,31 +333,19 @@ def import_file(
         s.add(upload)
         s.flush()
         record(s, actor, "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
-        upload_id, sid, title = upload.id, survey.id, survey.title
-        prior = s.scalar(select(Response.id).where(Response.survey_id == sid).limit(1)) is not None
-
-    imp = _Importer(db, settings, insp, actor, check_existing=prior)
-    report = UploadReport(
-        upload_id,
-        sid,
-        title,
-        filename,
-        insp.label,
-        insp.encoding,
-        "running",
-        mapping=insp.mapping_labels,
-        warnings=insp.warnings,
-    )
-    try:
-        if strict:
-            return _strict_import(
-                db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch
-            )
-        _run_batches(db, imp, report, _rows(insp.table), batch_size, progress, on_batch)
-    except Exception as exc:
-        _mark_failed(db, report, exc)
-        raise
-    return _finish(db, imp, report)
+        prior = s.scalar(select(Response.id).where(Response.survey_id == survey.id).limit(1)) is not None
+        report = UploadReport(
+            upload.id,
+            survey.id,
+            survey.title,
+            filename,
+            insp.label,
+            insp.encoding,
+            "running",
+            mapping=insp.mapping_labels,
+            warnings=insp.warnings,
+        )
+    return report, prior
 
 
 def _strict_import(db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch):  # type: ignore[no-untyped-def]

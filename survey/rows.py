@@ -64,6 +64,19 @@ def infer_types(layout: Layout, samples: dict[str, list[str]]) -> None:
             q.type = "single"
 
 
+# The roles whose text a stored row takes (typed roles, age and collection time, are parsed apart).
+RECORD_ROLES = (
+    "source_id",
+    "needs_text",
+    "channel",
+    "fieldworker",
+    "county",
+    "township",
+    "village",
+    "marital_status",
+)
+
+
 class RowParser:
     def __init__(
         self,
@@ -140,31 +153,53 @@ class RowParser:
         return value
 
     def parse(self, row_no: int, row: list[str]) -> ParsedRow:
-        problems: list[RowProblem] = []
         if row and max(map(len, row)) > MAX_CELL_CHARS:  # one C-level pass for the common all-short row
-            for h, cell in zip(self.headers, row, strict=False):
-                if len(cell) > MAX_CELL_CHARS:
-                    problems.append(
-                        RowProblem(row_no, h, f"单元格内容过长（{len(cell)} 字，上限 {MAX_CELL_CHARS} 字）")
-                    )
-            if problems:
-                return ParsedRow(row_no, None, problems)
+            too_long = self._too_long(row_no, row)
+            if too_long:
+                return ParsedRow(row_no, None, too_long)
+        answers, answered, straight = self._answers(row)
+        problems: list[RowProblem] = []
+        typed = self._typed(row_no, row, answers, problems)
+        if typed is None:
+            return ParsedRow(row_no, None, problems)
+        record, ip_hash = self._record(row, answers, typed)
+        record["flag_straight_lining"] = straight
+        record["flag_all_skipped"] = answered == 0
+        if answered == 0:
+            problems.append(RowProblem(row_no, None, "所有题目都被跳过或为空，已标记", "flag"))
+        return ParsedRow(row_no, record, problems, ip_hash)
 
+    def _too_long(self, row_no: int, row: list[str]) -> list[RowProblem]:
+        return [
+            RowProblem(row_no, h, f"单元格内容过长（{len(cell)} 字，上限 {MAX_CELL_CHARS} 字）")
+            for h, cell in zip(self.headers, row, strict=False)
+            if len(cell) > MAX_CELL_CHARS
+        ]
+
+    def _answers(self, row: list[str]) -> tuple[dict[str, Any], int, bool]:
+        """The answers by question key, how many questions were answered, and whether a matrix was straight-lined
+        (the same option on every line of four or more)."""
         answers: dict[str, Any] = {}
-        answered = skipped = 0
+        answered = 0
         straight = False
         for q in self.layout.questions:
             value = self._answer(q, row)
-            if value == SKIPPED:
-                skipped += 1
-                continue
-            if value is None:
+            if value is None or value == SKIPPED:
                 continue
             answered += 1
             answers[q.key] = value
             if q.type == "matrix" and isinstance(value, dict) and len(value) >= 4:
                 filled = [str(v) for v in value.values() if v not in (None, SKIPPED)]
                 straight = straight or (len(filled) >= 4 and len(set(filled)) == 1)
+        return answers, answered, straight
+
+    def _typed(
+        self, row_no: int, row: list[str], answers: dict[str, Any], problems: list[RowProblem]
+    ) -> tuple[Any, int | None, float | None] | None:
+        """(collected_at, age, duration), or None when the row must be refused.
+
+        A wrong date would put the answer in the wrong month of every trend: the row is refused. A wrong age only
+        loses the age band: the row is kept and the field left empty."""
 
         def parsed(role: str, fn: Any, kind: str) -> Any:
             raw, col = self._role_value(row, role, answers)
@@ -177,8 +212,6 @@ class RowParser:
                 problems.append(RowProblem(row_no, col, str(exc) + suffix, kind))
                 return None
 
-        # A wrong date would put the answer in the wrong month of every trend: the row is refused.
-        # A wrong age only loses the age band: the row is kept and the field left empty.
         collected_at = parsed("collected_at", parse_datetime, "error")
         age = parsed("age", parse_age, "warning")
         duration = None
@@ -188,45 +221,41 @@ class RowParser:
             except ValueProblem as exc:
                 problems.append(RowProblem(row_no, self.layout.meta["duration"], str(exc), "warning"))
         if any(p.kind == "error" for p in problems):
-            return ParsedRow(row_no, None, problems)
+            return None
+        return collected_at, age, duration
 
-        source_id, _ = self._role_value(row, "source_id", answers)
-        if not source_id:
-            source_id = "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
-        text_raw, _ = self._role_value(row, "needs_text", answers)
-        red = redact(text_raw) if text_raw else None
+    def _record(
+        self, row: list[str], answers: dict[str, Any], typed: tuple[Any, int | None, float | None]
+    ) -> tuple[dict[str, Any], str | None]:
+        """The row to store (without the flags) and the keyed hash of the respondent's IP address."""
+        collected_at, age, duration = typed
+        value = {role: self._role_value(row, role, answers)[0] for role in RECORD_ROLES}
+        source_id = (
+            value["source_id"] or "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
+        )
+        red = redact(value["needs_text"]) if value["needs_text"] else None
         ip_raw = (
             self._cell(row, self.layout.meta["ip"]).split("(")[0].strip() if "ip" in self.layout.meta else ""
         )
         ip_hash = (
             hashlib.blake2b(ip_raw.encode(), key=self.ip_key, digest_size=8).hexdigest() if ip_raw else None
         )
-        channel, _ = self._role_value(row, "channel", answers)
-        fieldworker, _ = self._role_value(row, "fieldworker", answers)
-        county, _ = self._role_value(row, "county", answers)
-        township, _ = self._role_value(row, "township", answers)
-        village, _ = self._role_value(row, "village", answers)
-        marital, _ = self._role_value(row, "marital_status", answers)
         record = {
             "source_id": source_id[:120],
-            "county": county[:60] or None,
-            "township": township[:60] or None,
-            "village": village[:60] or None,
+            "county": value["county"][:60] or None,
+            "township": value["township"][:60] or None,
+            "village": value["village"][:60] or None,
             "age": age,
             "age_band": age_band(age),
-            "marital_status": normalize_marital(marital),
-            "channel": (channel or DEFAULT_CHANNEL.get(self.layout.source) or "")[:40] or None,
-            "fieldworker": (fieldworker or self.default_fieldworker or "")[:80] or None,
+            "marital_status": normalize_marital(value["marital_status"]),
+            "channel": (value["channel"] or DEFAULT_CHANNEL.get(self.layout.source) or "")[:40] or None,
+            "fieldworker": (value["fieldworker"] or self.default_fieldworker or "")[:80] or None,
             "collected_at": collected_at,
             "duration_s": duration,
             "ip_hash": ip_hash,
             "answers": answers,
-            "text_raw": text_raw or None,
+            "text_raw": value["needs_text"] or None,
             "text_redacted": red.text if red else None,
             "redactions": red.counts if red else {},
-            "flag_straight_lining": straight,
-            "flag_all_skipped": answered == 0,
         }
-        if answered == 0:
-            problems.append(RowProblem(row_no, None, "所有题目都被跳过或为空，已标记", "flag"))
-        return ParsedRow(row_no, record, problems, ip_hash)
+        return record, ip_hash

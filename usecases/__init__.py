@@ -30,7 +30,7 @@ from usecases.findings import ask, draft_findings, filter_choices, make_report, 
 from usecases.labels import response_labels, retag_responses, tag_text, train_model
 from usecases.responses import list_responses, submit_response
 from usecases.review import label_agreement, review_queue, review_response
-from usecases.sessions import SignIn, create_first_admin, needs_first_admin, sign_in
+from usecases.sessions import SignIn, create_first_admin, needs_first_admin, resume, sign_in
 from usecases.surveys import create_survey, get_survey, list_surveys
 from usecases.uploads import (
     get_upload,
@@ -77,6 +77,7 @@ __all__ = [
     "needs_first_admin",
     "read_audit_log",
     "reindex_corpus",
+    "resume",
     "response_labels",
     "retag_responses",
     "review_queue",

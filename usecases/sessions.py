@@ -5,6 +5,7 @@ These run before anyone is signed in, so they take the process's :class:`Service
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from fuqing import auth
 from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.errors import Forbidden
-from fuqing.models import User
+from fuqing.models import ApiToken, User
 from usecases.context import Services
 
 
@@ -40,6 +41,25 @@ def sign_in(services: Services, *, name: str = "", password: str = "", token: st
     with services.db.session(write=True) as s:
         record(s, actor, "web.login", "user", actor.name, method=method)
     return SignIn(actor, method, proof)
+
+
+def resume(services: Services, user_id: int, method: str | None, proof: str | None) -> Actor | None:
+    """The user a session names, if the credential it was opened with is still valid (a changed password, a revoked
+    token or a disabled account ends it at the next request)."""
+    with services.db.session() as s:
+        user = s.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        if method == "password":
+            ok = bool(user.password_hash) and hmac.compare_digest(
+                auth.password_fingerprint(user), proof or ""
+            )
+        elif method == "token":
+            row = s.scalar(select(ApiToken).where(ApiToken.token_hash == (proof or "")))
+            ok = row is not None and row.revoked_at is None and row.user_id == user.id
+        else:
+            ok = False
+        return Actor.of(user, "web") if ok else None
 
 
 def needs_first_admin(services: Services) -> bool:

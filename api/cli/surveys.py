@@ -65,6 +65,8 @@ def import_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON 报告"),
 ) -> None:
     """导入一个导出文件；行错误会列出，不影响其他行（--strict 除外）。"""
+    if (survey is None) == (new_survey is None):
+        raise typer.BadParameter("请用 --survey 编号 或 --new-survey 标题 指定导入到哪个调查（二选一）。")
     override = read_mapping_file(mapping) if mapping else None
     with Progress(
         SpinnerColumn(),

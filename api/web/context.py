@@ -16,8 +16,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+import usecases as uc
 from api.deps import services_of
-from api.web.session import COOKIE, WebSession, check_csrf, decode, new_session, session_actor, set_cookie
+from api.web.session import COOKIE, WebSession, check_csrf, decode, new_session, set_cookie
 from fuqing.actors import Actor
 from fuqing.config import Settings
 from fuqing.errors import Forbidden
@@ -127,8 +128,7 @@ async def _base(request: Request) -> Page:
         s = new_session()
     actor = None
     if s.uid is not None:
-        with services.db.session() as dbs:
-            actor = session_actor(dbs, s)
+        actor = uc.resume(services, s.uid, s.method, s.proof)
         if actor is None:  # credential revoked or user deactivated: start over as anonymous
             s, fresh = new_session(), True
     page = Page(request, services, s, actor, set_session=fresh)

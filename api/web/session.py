@@ -18,14 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fuqing.actors import Actor
-from fuqing.auth import password_fingerprint
 from fuqing.config import Settings
 from fuqing.errors import Forbidden
-from fuqing.models import ApiToken, User
 from fuqing.secret import install_key
 
 COOKIE = "fuqing_session"
@@ -76,23 +71,6 @@ def decode(settings: Settings, value: str | None) -> WebSession | None:
 
 def new_session(uid: int | None = None, method: str | None = None, proof: str | None = None) -> WebSession:
     return WebSession(secrets.token_urlsafe(24), uid, method, proof, time.time() + MAX_AGE_S)
-
-
-def session_actor(db_session: Session, s: WebSession) -> Actor | None:
-    """The signed-in user, if the credential the session was opened with is still valid."""
-    if s.uid is None:
-        return None
-    user = db_session.get(User, s.uid)
-    if user is None or not user.active:
-        return None
-    if s.method == "password":
-        ok = bool(user.password_hash) and hmac.compare_digest(password_fingerprint(user), s.proof or "")
-    elif s.method == "token":
-        row = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == (s.proof or "")))
-        ok = row is not None and row.revoked_at is None and row.user_id == user.id
-    else:
-        ok = False
-    return Actor.of(user, "web") if ok else None
 
 
 def set_cookie(response: Response, request: Request, settings: Settings, s: WebSession) -> None:

@@ -5,39 +5,51 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from evals.runs import SuiteResult, save_run
+from evals.results import SuiteResult
+from evals.runs import save_run
+from evals.suite import Suite
 from fuqing.config import Settings
 
 SUITES = ("classify", "fairness", "robustness", "retrieval", "drafting", "segmentation")
 
 
-def runner(name: str) -> Callable[..., SuiteResult]:
-    """The suite's function (imported on demand: each pulls in different heavy parts)."""
+def suite_class(name: str) -> type[Suite[Any, Any]]:
+    """The suite's class (imported on demand: each pulls in different heavy parts)."""
     if name == "classify":
-        from evals.suites.classify import run_classify
+        from evals.suites.classify import ClassifySuite
 
-        return run_classify
+        return ClassifySuite
     if name == "fairness":
-        from evals.suites.fairness import run_fairness
+        from evals.suites.fairness import FairnessSuite
 
-        return run_fairness
+        return FairnessSuite
     if name == "robustness":
-        from evals.suites.robustness import run_robustness
+        from evals.suites.robustness import RobustnessSuite
 
-        return run_robustness
+        return RobustnessSuite
     if name == "retrieval":
-        from evals.suites.retrieval import run_retrieval
+        from evals.suites.retrieval import RetrievalSuite
 
-        return run_retrieval
+        return RetrievalSuite
     if name == "drafting":
-        from evals.suites.drafting import run_drafting
+        from evals.suites.drafting import DraftingSuite
 
-        return run_drafting
+        return DraftingSuite
     if name == "segmentation":
-        from evals.suites.segmentation import run_segmentation
+        from evals.suites.segmentation import SegmentationSuite
 
-        return run_segmentation
+        return SegmentationSuite
     raise KeyError(name)
+
+
+def runner(name: str) -> Callable[..., SuiteResult]:
+    """The suite as a function ``(settings, **options) -> SuiteResult``, like run_classify and the others."""
+    cls = suite_class(name)
+
+    def run(settings: Settings, **options: Any) -> SuiteResult:
+        return cls(**options).run(settings)
+
+    return run
 
 
 def configured_llm(settings: Settings) -> tuple[Any, Any]:

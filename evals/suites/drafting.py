@@ -16,16 +16,17 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
 from evals import plots
-from evals.common import bundled, one_blas_thread, read_rows
-from evals.runs import SuiteResult, Table, headline
+from evals.common import bundled, read_rows
+from evals.results import SuiteResult, Table, headline
 from evals.stats import DEFAULT_RESAMPLES, bootstrap_metric
+from evals.suite import Description, Metrics, Suite
 from fuqing.actors import Actor
 from fuqing.config import Settings
 from fuqing.errors import InputError, NotFound
@@ -179,147 +180,228 @@ def check_finding(
     }
 
 
-@one_blas_thread
-def run_drafting(
-    settings: Settings,
-    *,
-    responses: Path | None = None,
-    scenarios: Path | None = None,
-    relevant: Path | None = None,
-    limit: int | None = None,
-    resamples: int = DEFAULT_RESAMPLES,
-    llm_drafter: Any = None,
-    corpus: Any = None,
-) -> SuiteResult:
-    started = time.perf_counter()
-    from corpus.service import Corpus
-    from findings.drafting import OfflineDrafter, build_context
-    from findings.summaries import Filters, summarize
+@dataclass
+class DraftingData:
+    rows: list[LabelledRow]
+    cases: list[dict[str, Any]]  # the scenarios
+    relevant: dict[str, list[str]]  # per theme, the clauses a citation may come from
+    corpus: Any
+    drafters: dict[str, Any]
+    threshold: int  # the summaries' small-cell threshold
 
-    responses = Path(responses or bundled("needs_dev.jsonl"))
-    scenarios = Path(scenarios or bundled("drafting_scenarios.jsonl"))
-    relevant = Path(relevant or bundled("drafting_relevant.json"))
-    rows = read_rows(responses, limit)
-    cases = read_scenarios(scenarios)
-    gold_rel = read_relevant(relevant)
-    corpus = corpus or Corpus.open(settings)
-    drafters: dict[str, Any] = {"offline": OfflineDrafter()}
-    if llm_drafter is not None:
-        drafters["llm"] = llm_drafter
-    items: dict[str, dict[str, list[float]]] = {d: {c: [] for c in CHECKS} for d in drafters}
-    covered: dict[str, list[float]] = {d: [] for d in drafters}
-    failures: dict[str, int] = {d: 0 for d in drafters}
-    predictions: list[dict[str, Any]] = []
-    per_scenario: list[list[Any]] = []
-    with tempfile.TemporaryDirectory(prefix="fuqing-drafting-") as tmp:
-        db = load_responses(rows, Path(tmp))
-        try:
-            with db.session() as s:
-                for case in cases:
-                    f = Filters(**{k: _coerce(k, v) for k, v in case["filters"].items()})
-                    summary = summarize(s, f, threshold=settings.small_cell_threshold, with_keywords=False)
-                    if not summary["respondents"]:
-                        per_scenario.append([case["id"], 0, "–", "–", "–", "–"])
-                        continue
-                    ctx = build_context(summary, corpus, s)
-                    numbers = summary_numbers(summary)
-                    top = [
-                        k
-                        for k, v in summary["needs"].items()
-                        if isinstance(v["count"], int) and v["count"] > 0
-                    ]
-                    top = top[:TOP_NEEDS]
-                    for name, drafter in drafters.items():
-                        try:
-                            raw = drafter.draft(ctx)
-                        except Exception as exc:  # an LLM failure is a result to report, not a crash
-                            failures[name] += 1
-                            predictions.append(
-                                {"id": case["id"], "drafter": name, "error": type(exc).__name__}
-                            )
-                            covered[name] += [0.0] * len(top)
-                            continue
-                        checked = [
-                            check_finding(x, ctx, corpus, numbers, ctx.quotes_text, gold_rel.get(x.theme, []))
-                            for x in raw
-                        ]
-                        for c in checked:
-                            for key in CHECKS:
-                                items[name][key] += c[key]
-                        kept = {
-                            c["theme"] for c in checked if c["kind"] == "finding" and c["verified"] == [1.0]
-                        }
-                        cov = [float(n in kept) for n in top]
-                        covered[name] += cov
-                        predictions.append(
-                            {
-                                "id": case["id"],
-                                "drafter": name,
-                                "filters": case["filters"],
-                                "respondents": summary["respondents"],
-                                "top_needs": top,
-                                "findings": checked,
-                            }
-                        )
-                        per_scenario.append(
-                            [
-                                case["id"],
-                                summary["respondents"],
-                                name,
-                                len(raw),
-                                sum(c["verified"][0] for c in checked),
-                                f"{int(sum(cov))}/{len(top)}",
-                            ]
-                        )
-        finally:
-            db.dispose()
+
+@dataclass
+class Draft:
+    """One drafter's raw findings for one scenario, each checked; or the error that stopped the drafter."""
+
+    drafter: str
+    findings: list[dict[str, Any]]  # check_finding of each raw finding
+    drafted: int
+    error: str | None = None
+
+    def coverage(self, top: list[str]) -> list[float]:
+        """Per top need of the scenario: 1.0 when a verified finding is about it."""
+        kept = {c["theme"] for c in self.findings if c["kind"] == "finding" and c["verified"] == [1.0]}
+        return [float(n in kept) for n in top]
+
+
+@dataclass
+class ScenarioDrafts:
+    case: dict[str, Any]
+    respondents: int
+    top: list[str]  # the scenario's top needs
+    drafts: list[Draft]  # none when no response matched the scenario
+
+
+def draft_checked(
+    name: str, drafter: Any, ctx: Any, corpus: Any, numbers: set[str], relevant: dict[str, list[str]]
+) -> Draft:
+    try:
+        raw = drafter.draft(ctx)
+    except Exception as exc:  # an LLM failure is a result to report, not a crash
+        return Draft(name, [], 0, type(exc).__name__)
+    checked = [
+        check_finding(x, ctx, corpus, numbers, ctx.quotes_text, relevant.get(x.theme, [])) for x in raw
+    ]
+    return Draft(name, checked, len(raw))
+
+
+def drafting_scores(data: DraftingData, outputs: list[ScenarioDrafts], resamples: int) -> dict[str, Any]:
+    """Per drafter, the share of items passing each check (pooled over scenarios, in scenario order)."""
+    items: dict[str, dict[str, list[float]]] = {d: {c: [] for c in CHECKS} for d in data.drafters}
+    covered: dict[str, list[float]] = {d: [] for d in data.drafters}
+    failures: dict[str, int] = {d: 0 for d in data.drafters}
+    for scenario in outputs:
+        for draft in scenario.drafts:
+            if draft.error is not None:
+                failures[draft.drafter] += 1
+                covered[draft.drafter] += [0.0] * len(scenario.top)
+                continue
+            for c in draft.findings:
+                for key in CHECKS:
+                    items[draft.drafter][key] += c[key]
+            covered[draft.drafter] += draft.coverage(scenario.top)
     results: dict[str, Any] = {}
-    head: dict[str, Any] = {}
-    for name in drafters:
+    for name in data.drafters:
         block = {key: bootstrap_metric(items[name][key], resamples=resamples) for key in CHECKS}
         block["top_needs_covered"] = bootstrap_metric(covered[name], resamples=resamples)
         block["failures"] = failures[name]
         results[name] = block
-        for key in (*CHECKS, "top_needs_covered"):
-            head[f"{name}.{key}"] = headline(block[key]["value"], block[key]["ci"])
-    metrics = {"headline": head, "drafters": results, "scenarios": len(cases), "responses": len(rows)}
-    keys = [*CHECKS, "top_needs_covered"]
-    figs = {
-        "drafting": plots.grouped_bars(
-            keys,
-            {name: [results[name][k]["value"] or 0.0 for k in keys] for name in drafters},
-            errors={name: [results[name][k]["ci"] or [0.0, 0.0] for k in keys] for name in drafters},
-            title="Drafting checks (share of items passing, 95% CI)",
-            ylabel="share",
+    return results
+
+
+def draft_records(outputs: list[ScenarioDrafts]) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for scenario in outputs:
+        for draft in scenario.drafts:
+            if draft.error is not None:
+                records.append({"id": scenario.case["id"], "drafter": draft.drafter, "error": draft.error})
+                continue
+            records.append(
+                {
+                    "id": scenario.case["id"],
+                    "drafter": draft.drafter,
+                    "filters": scenario.case["filters"],
+                    "respondents": scenario.respondents,
+                    "top_needs": scenario.top,
+                    "findings": draft.findings,
+                }
+            )
+    return records
+
+
+def scenarios_table(outputs: list[ScenarioDrafts]) -> Table:
+    """A row per scenario and drafter that drafted (a failed drafter shows only in predictions.jsonl)."""
+    rows: list[list[Any]] = []
+    for scenario in outputs:
+        if not scenario.respondents:
+            rows.append([scenario.case["id"], 0, "–", "–", "–", "–"])
+        for draft in scenario.drafts:
+            if draft.error is None:
+                cov = draft.coverage(scenario.top)
+                verified = sum(c["verified"][0] for c in draft.findings)
+                rows.append(
+                    [scenario.case["id"], scenario.respondents, draft.drafter, draft.drafted, verified]
+                    + [f"{int(sum(cov))}/{len(scenario.top)}"]
+                )
+    columns = ["scenario", "respondents", "drafter", "drafted", "verified", "top needs covered"]
+    return Table("各情景", columns, rows)
+
+
+@dataclass
+class DraftingSuite(Suite[DraftingData, list[ScenarioDrafts]]):
+    responses: Path | None = None
+    scenarios: Path | None = None
+    relevant: Path | None = None
+    limit: int | None = None
+    resamples: int = DEFAULT_RESAMPLES
+    llm_drafter: Any = None
+    corpus: Any = None
+
+    name = "drafting"
+
+    def drafter_names(self) -> list[str]:
+        return ["offline"] + (["llm"] if self.llm_drafter is not None else [])
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit,
+            "resamples": self.resamples,
+            "drafters": self.drafter_names(),
+            "top_needs": TOP_NEEDS,
+        }
+
+    def datasets(self) -> dict[str, Path]:
+        return {
+            "responses": Path(self.responses or bundled("needs_dev.jsonl")),
+            "scenarios": Path(self.scenarios or bundled("drafting_scenarios.jsonl")),
+            "relevant": Path(self.relevant or bundled("drafting_relevant.json")),
+        }
+
+    def load(self, settings: Settings) -> DraftingData:
+        from corpus.service import Corpus
+        from findings.drafting import OfflineDrafter
+
+        files = self.datasets()
+        rows = read_rows(files["responses"], self.limit)
+        cases = read_scenarios(files["scenarios"])
+        relevant = read_relevant(files["relevant"])
+        corpus = self.corpus or Corpus.open(settings)
+        drafters: dict[str, Any] = {"offline": OfflineDrafter()}
+        if self.llm_drafter is not None:
+            drafters["llm"] = self.llm_drafter
+        return DraftingData(rows, cases, relevant, corpus, drafters, settings.small_cell_threshold)
+
+    def predict(self, data: DraftingData) -> list[ScenarioDrafts]:
+        """Each drafter on each scenario, in a private database of the responses. The drafts are checked here
+        too, while their scenario's summary and database exist; scoring only counts the outcomes."""
+        with tempfile.TemporaryDirectory(prefix="fuqing-drafting-") as tmp:
+            db = load_responses(data.rows, Path(tmp))
+            try:
+                with db.session() as s:
+                    return [self.draft_scenario(s, data, case) for case in data.cases]
+            finally:
+                db.dispose()
+
+    def draft_scenario(self, session: Any, data: DraftingData, case: dict[str, Any]) -> ScenarioDrafts:
+        from findings.drafting import build_context
+        from findings.summaries import Filters, summarize
+
+        f = Filters(**{k: _coerce(k, v) for k, v in case["filters"].items()})
+        summary = summarize(session, f, threshold=data.threshold, with_keywords=False)
+        if not summary["respondents"]:
+            return ScenarioDrafts(case, summary["respondents"], [], [])
+        ctx = build_context(summary, data.corpus, session)
+        numbers = summary_numbers(summary)
+        top = [k for k, v in summary["needs"].items() if isinstance(v["count"], int) and v["count"] > 0]
+        drafts = [
+            draft_checked(name, drafter, ctx, data.corpus, numbers, data.relevant)
+            for name, drafter in data.drafters.items()
+        ]
+        return ScenarioDrafts(case, summary["respondents"], top[:TOP_NEEDS], drafts)
+
+    def score(self, data: DraftingData, outputs: list[ScenarioDrafts]) -> Metrics:
+        results = drafting_scores(data, outputs, self.resamples)
+        head = {
+            f"{name}.{key}": headline(block[key]["value"], block[key]["ci"])
+            for name, block in results.items()
+            for key in (*CHECKS, "top_needs_covered")
+        }
+        return {
+            "headline": head,
+            "drafters": results,
+            "scenarios": len(data.cases),
+            "responses": len(data.rows),
+        }
+
+    def describe(self, data: DraftingData, outputs: list[ScenarioDrafts], metrics: Metrics) -> Description:
+        results, keys = metrics["drafters"], [*CHECKS, "top_needs_covered"]
+        checks = Table(
+            "各起草器的核验结果（原始输出，逐项）",
+            ["drafter", "check", "share", "95% CI", "items"],
+            [
+                [d, k, results[d][k]["value"], results[d][k]["ci"], results[d][k]["n"]]
+                for d in results
+                for k in keys
+            ],
         )
-    }
-    return SuiteResult(
-        "drafting",
-        {"limit": limit, "resamples": resamples, "drafters": list(drafters), "top_needs": TOP_NEEDS},
-        {"responses": responses, "scenarios": scenarios, "relevant": relevant},
-        metrics,
-        predictions,
-        [
-            Table(
-                "各起草器的核验结果（原始输出，逐项）",
-                ["drafter", "check", "share", "95% CI", "items"],
-                [
-                    [d, k, results[d][k]["value"], results[d][k]["ci"], results[d][k]["n"]]
-                    for d in drafters
-                    for k in keys
-                ],
-            ),
-            Table(
-                "各情景",
-                ["scenario", "respondents", "drafter", "drafted", "verified", "top needs covered"],
-                per_scenario,
-            ),
-        ],
-        figs,
-        [
-            f"{len(cases)} 个情景，{len(rows)} 条回答（金标签），语料库条款作为引用来源。"
+        figs = {
+            "drafting": plots.grouped_bars(
+                keys,
+                {name: [results[name][k]["value"] or 0.0 for k in keys] for name in results},
+                errors={name: [results[name][k]["ci"] or [0.0, 0.0] for k in keys] for name in results},
+                title="Drafting checks (share of items passing, 95% CI)",
+                ylabel="share",
+            )
+        }
+        notes = [
+            f"{len(data.cases)} 个情景，{len(data.rows)} 条回答（金标签），语料库条款作为引用来源。"
             "citations_relevant：所引条款属于该主题的金标准相关集合（drafting_relevant.json）。"
             "verified：通过系统核验（findings.drafting.verify）的比例。"
-        ],
-        time.perf_counter() - started,
-    )
+        ]
+        return Description(draft_records(outputs), [checks, scenarios_table(outputs)], figs, notes)
+
+
+def run_drafting(settings: Settings, **options: Any) -> SuiteResult:
+    """The suite in one call, as tests and scripts use it (options: :class:`DraftingSuite`)."""
+    return DraftingSuite(**options).run(settings)

@@ -8,8 +8,8 @@ more than 0.10 below the rest's is flagged, and the flag says whether the gap is
 
 from __future__ import annotations
 
-import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +17,17 @@ import numpy as np
 
 from evals import plots
 from evals.common import (
-    bundled,
+    EvalModel,
+    TrainTestFiles,
     family_columns,
     label_matrix_of,
     model_for_eval,
-    one_blas_thread,
     predicted_sets,
     read_rows,
 )
-from evals.runs import SuiteResult, Table, headline
+from evals.results import SuiteResult, Table, headline
 from evals.stats import DEFAULT_RESAMPLES, multilabel_counts, multilabel_scores, resample_weights
+from evals.suite import Description, Metrics, Suite
 from fuqing.config import Settings
 from nlp.labelled import LabelledRow
 from nlp.taxonomy import taxonomy
@@ -110,57 +111,11 @@ def breakdown(
     return out
 
 
-@one_blas_thread
-def run_fairness(
-    settings: Settings,
-    *,
-    train: Path | None = None,
-    test: Path | None = None,
-    limit: int | None = None,
-    min_group: int = 10,
-    resamples: int = DEFAULT_RESAMPLES,
-) -> SuiteResult:
-    started = time.perf_counter()
-    train = Path(train or bundled("needs_train.jsonl"))
-    test = Path(test or bundled("needs_dev.jsonl"))
-    rows = read_rows(test, limit)
-    em = model_for_eval(settings, train, test)
-    preds = predicted_sets(em.tagger, [r.text for r in rows])
-    Y, P = label_matrix_of([r.labels for r in rows]), label_matrix_of(preds)
-    groups = [
-        g for dim in DIMENSIONS for g in breakdown(rows, Y, P, dim, min_group=min_group, resamples=resamples)
-    ]
-    flagged = [g for g in groups if g["flagged"]]
-    overall = _scores(Y, P, np.ones(len(rows)), None)
-    head = {
-        "model.micro_f1": headline(float(overall["micro_f1"][0])),
-        "flagged_groups": headline(len(flagged), None, higher_is_better=False),
-        "flagged_beyond_noise": headline(
-            sum(g["beyond_noise"] for g in flagged), None, higher_is_better=False
-        ),
-        "worst_gap": headline(min((g["gap"] for g in groups), default=0.0), None),
-    }
-    metrics = {
-        "headline": head,
-        "n": len(rows),
-        "model_version": em.tagger.version,
-        "gap_threshold": GAP,
-        "min_group": min_group,
-        "groups": groups,
-        "flagged": flagged,
-    }
-    cols = [
-        "dimension",
-        "group",
-        "n",
-        "micro-F1",
-        "groups macro-F1",
-        "needs macro-F1",
-        "exact",
-        "rest micro-F1",
-    ]
-    cols += ["gap", "gap 95% CI", "flag"]
-    table_rows = [
+def groups_table(groups: list[dict[str, Any]]) -> Table:
+    """Each group beside the rest, with the flag spelled out: a gap within noise is not a finding."""
+    columns = ["dimension", "group", "n", "micro-F1", "groups macro-F1", "needs macro-F1", "exact"]
+    columns += ["rest micro-F1", "gap", "gap 95% CI", "flag"]
+    rows = [
         [g["dimension"], g["group"], g["n"], g["micro_f1"], g["groups_macro_f1"], g["needs_macro_f1"]]
         + [g["exact_match"], g["rest_micro_f1"], g["gap"], g["gap_ci"]]
         + [
@@ -170,6 +125,12 @@ def run_fairness(
         ]
         for g in groups
     ]
+    return Table("分组指标（与其余回答比较）", columns, rows)
+
+
+def group_plots(groups: list[dict[str, Any]]) -> dict[str, bytes]:
+    """One chart per dimension; counties and marital statuses are drawn as g1, g2, … in table order (the
+    plots' bundled font has no Chinese characters)."""
     figs = {}
     for dim in DIMENSIONS:
         part = [g for g in groups if g["dimension"] == dim]
@@ -183,24 +144,82 @@ def run_fairness(
                 title=f"micro-F1 by {dim} (group vs. rest; g1.. = table order)",
                 ylabel="micro-F1",
             )
-    ids = taxonomy().ids
-    predictions = [
-        {"id": r.id, "gold": r.labels, "model": preds[i], **{d: group_of(r, d) for d in DIMENSIONS}}
-        for i, r in enumerate(rows)
-    ]
-    notes = [
-        f"模型 {em.tagger.version}；测试集 {test.name} {len(rows)} 条；少于 {min_group} 条的组合并为“{OTHER}”。"
-        f"标记规则：组内 micro-F1 比其余回答低 {GAP:.2f} 以上；“超出噪声”指差值的 95% 区间不含 0。",
-        f"{len(ids)} 个标签；被标记的组 {len(flagged)} 个。",
-    ]
-    return SuiteResult(
-        "fairness",
-        {"limit": limit, "min_group": min_group, "resamples": resamples, "gap": GAP},
-        {"train": train, "test": test},
-        metrics,
-        predictions,
-        [Table("分组指标（与其余回答比较）", cols, table_rows)],
-        figs,
-        notes,
-        time.perf_counter() - started,
-    )
+    return figs
+
+
+@dataclass
+class FairnessData:
+    rows: list[LabelledRow]
+    model: EvalModel
+
+
+@dataclass
+class FairnessSuite(TrainTestFiles, Suite[FairnessData, list[list[str]]]):
+    """The model's labels of every test row are the outputs; the groups are formed when scoring."""
+
+    limit: int | None = None
+    min_group: int = 10
+    resamples: int = DEFAULT_RESAMPLES
+
+    name = "fairness"
+
+    def config(self) -> dict[str, Any]:
+        return {"limit": self.limit, "min_group": self.min_group, "resamples": self.resamples, "gap": GAP}
+
+    def datasets(self) -> dict[str, Path]:
+        return {"train": self.train_file, "test": self.test_file}
+
+    def load(self, settings: Settings) -> FairnessData:
+        rows = read_rows(self.test_file, self.limit)
+        return FairnessData(rows, model_for_eval(settings, self.train_file, self.test_file))
+
+    def predict(self, data: FairnessData) -> list[list[str]]:
+        return predicted_sets(data.model.tagger, [r.text for r in data.rows])
+
+    def score(self, data: FairnessData, outputs: list[list[str]]) -> Metrics:
+        rows = data.rows
+        Y, P = label_matrix_of([r.labels for r in rows]), label_matrix_of(outputs)
+        groups = [
+            g
+            for dim in DIMENSIONS
+            for g in breakdown(rows, Y, P, dim, min_group=self.min_group, resamples=self.resamples)
+        ]
+        flagged = [g for g in groups if g["flagged"]]
+        overall = _scores(Y, P, np.ones(len(rows)), None)
+        head = {
+            "model.micro_f1": headline(float(overall["micro_f1"][0])),
+            "flagged_groups": headline(len(flagged), None, higher_is_better=False),
+            "flagged_beyond_noise": headline(
+                sum(g["beyond_noise"] for g in flagged), None, higher_is_better=False
+            ),
+            "worst_gap": headline(min((g["gap"] for g in groups), default=0.0), None),
+        }
+        return {
+            "headline": head,
+            "n": len(rows),
+            "model_version": data.model.tagger.version,
+            "gap_threshold": GAP,
+            "min_group": self.min_group,
+            "groups": groups,
+            "flagged": flagged,
+        }
+
+    def describe(self, data: FairnessData, outputs: list[list[str]], metrics: Metrics) -> Description:
+        predictions = [
+            {"id": r.id, "gold": r.labels, "model": outputs[i], **{d: group_of(r, d) for d in DIMENSIONS}}
+            for i, r in enumerate(data.rows)
+        ]
+        notes = [
+            f"模型 {metrics['model_version']}；测试集 {self.test_file.name} {metrics['n']} 条；"
+            f"少于 {self.min_group} 条的组合并为“{OTHER}”。"
+            f"标记规则：组内 micro-F1 比其余回答低 {GAP:.2f} 以上；“超出噪声”指差值的 95% 区间不含 0。",
+            f"{len(taxonomy().ids)} 个标签；被标记的组 {len(metrics['flagged'])} 个。",
+        ]
+        return Description(
+            predictions, [groups_table(metrics["groups"])], group_plots(metrics["groups"]), notes
+        )
+
+
+def run_fairness(settings: Settings, **options: Any) -> SuiteResult:
+    """The suite in one call, as tests and scripts use it (options: :class:`FairnessSuite`)."""
+    return FairnessSuite(**options).run(settings)

@@ -103,6 +103,20 @@ def test_crash_mid_upload_keeps_committed_batches_and_resumes(db, db_settings, t
     assert _count(db, survey_id) == 25
 
 
+def _wjx_row(serial: str, duration: str, ip: str, text: str) -> list[str]:
+    """One 问卷星 row in the layout of tests/fixtures/exports.wjx_csv."""
+    place = ["金寨县", "梅山镇", "小河村", "40", "已婚", "看病贵"]
+    return [serial, "2025/5/1 10:00:00", duration, "手机提交", "", f"{ip}(安徽-合肥)", *place] + [
+        "满意",
+        "一般",
+        "满意",
+        "一般",
+        "就业",
+        text,
+        "王芳",
+    ]
+
+
 def test_quality_flags(db, db_settings, tmp_path: Path):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=12)
     report = import_file(db, db_settings, f, actor=SYSTEM, new_survey_title="flags")
@@ -112,53 +126,9 @@ def test_quality_flags(db, db_settings, tmp_path: Path):
         assert [r.flag_straight_lining for r in rows[:4]] == [True, False, False, True]
         # 4 distinct IPs over 12 rows: each used 3 times, below the threshold of 5
         assert not any(r.flag_repeated_ip for r in rows)
-    fast = [
-        [
-            "900",
-            "2025/5/1 10:00:00",
-            "5秒",
-            "手机提交",
-            "",
-            "10.0.0.1(安徽-合肥)",
-            "金寨县",
-            "梅山镇",
-            "小河村",
-            "40",
-            "已婚",
-            "看病贵",
-            "满意",
-            "一般",
-            "满意",
-            "一般",
-            "就业",
-            "想找活干",
-            "王芳",
-        ]
-    ]
-    fast += [
-        [
-            str(901 + i),
-            "2025/5/1 10:00:00",
-            "300秒",
-            "手机提交",
-            "",
-            "10.0.0.9(安徽-合肥)",
-            "金寨县",
-            "梅山镇",
-            "小河村",
-            "40",
-            "已婚",
-            "看病贵",
-            "满意",
-            "一般",
-            "满意",
-            "一般",
-            "就业",
-            f"想找活干{i}",
-            "王芳",
-        ]
-        for i in range(6)
-    ]
+    # one answer in 5 s among answers of 300 s (too fast); six from one IP address (repeated)
+    fast = [_wjx_row("900", "5秒", "10.0.0.1", "想找活干")]
+    fast += [_wjx_row(str(901 + i), "300秒", "10.0.0.9", f"想找活干{i}") for i in range(6)]
     f2 = exports.wjx_csv(tmp_path / "fast.csv", n=0, extra_rows=fast)
     r2 = import_file(db, db_settings, f2, actor=SYSTEM, survey_id=report.survey_id)
     with db.session() as s:
