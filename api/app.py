@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.guard import Guard
 from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from api.routes import evals as eval_routes
@@ -19,6 +20,7 @@ from corpus.service import Corpus
 from findings.summary_index import SummaryIndex
 from fuqing.config import Settings
 from fuqing.db import Database, open_database
+from fuqing.vault import Vault
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
 from survey.jobs import ImportJobs, StagedFiles
@@ -73,6 +75,7 @@ def create_app(
     for module in (admin, surveys, uploads, review, summaries, corpus_routes, eval_routes):
         app.include_router(module.router)
     install_web(app)
+    app.add_middleware(Guard, services=services)
     return app
 
 
@@ -83,6 +86,7 @@ def build_services(
     database = db or open_database(settings)
     lazy_tagger: Lazy[Tagger] = Lazy(lambda: load_tagger(settings), tagger)
     tag_queue = TaggingQueue(database, lazy_tagger.get, floor=settings.kappa_floor)
+    vault = Vault.of(settings)
     return Services(
         settings,
         Lazy(lambda: database, database),
@@ -90,10 +94,22 @@ def build_services(
         Lazy(lambda: Corpus.open(settings), corpus),
         summary_index=SummaryIndex(),  # loaded once, then refreshed by revision before each summary
         tag_queue=tag_queue,
-        submissions=SubmissionGroup(database, tag_queue.submit_many),
+        submissions=SubmissionGroup(database, tag_queue.submit_many, vault),
         imports=ImportJobs(),
         staged=StagedFiles(),
     )
+
+
+def _housekeeping(services: Services, stop: threading.Event, every_s: float = 6 * 3600) -> None:
+    """Retention and temporary files, at start and then every few hours, until the service stops."""
+    from usecases.housekeeping import housekeep
+
+    while not stop.is_set():
+        try:
+            housekeep(services)
+        except Exception:  # the next round tries again; the service keeps serving
+            log.warning("housekeeping failed", exc_info=True)
+        stop.wait(every_s)
 
 
 def warm_up(database: Database, index: SummaryIndex, tag_queue: TaggingQueue) -> None:

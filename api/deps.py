@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from fuqing.actors import Actor
@@ -22,16 +22,20 @@ def services_of(request: Request) -> Services:
 
 
 def bearer_token(request: Request) -> str | None:
+    """The Authorization header only: the API takes no cookie, so a forged cross-site request carries nothing."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get("fuqing_token")
+    return None
 
 
 async def api_ctx(request: Request) -> Ctx:
     """The caller, from the bearer token. On SQLite the lookup runs on the event loop (cheaper than a hop to the
     thread pool and back); a server database answers over the network, so there it runs in the pool."""
     services = services_of(request)
+    known: Actor | None = getattr(request.state, "actor", None)  # resolved by the gate (api/guard.py)
+    if known is not None:
+        return Ctx(services, known)
     db = services.db
     token = bearer_token(request)
 
@@ -51,3 +55,8 @@ async def _services(request: Request) -> Services:
 
 ApiCtx = Annotated[Ctx, Depends(api_ctx)]
 ServicesDep = Annotated[Services, Depends(_services)]
+
+MAX_ID = (
+    2**63 - 1
+)  # the largest key SQLite and PostgreSQL's BIGINT hold; beyond it a 422, never an OverflowError
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]

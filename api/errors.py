@@ -62,6 +62,15 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(_req: Request, _exc: OverflowError) -> JSONResponse:
+        # The safety net behind the bounded ids (api.deps.Id): a number too large for the database is the
+        # caller's input, never a server error.
+        return JSONResponse(
+            error_body("invalid_input", "编号或数字超出范围。", "编号应是不超过 19 位的正整数。"),
+            status_code=422,
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")

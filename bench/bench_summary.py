@@ -20,12 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fuqing.actors import Actor
+from fuqing.vault import Vault
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import percentile, save
 
 SYSTEM = Actor.system()
+VAULT = Vault(bytes(32), "bench")  # a throwaway key: the bench data are invented
 
 REPO = Path(__file__).resolve().parents[1]
 COUNTIES = ["金寨县", "霍山县", "岳西县", "临泉县", "阜南县", "寿县", "萧县", "砀山县", "歙县", "宿松县"]
@@ -138,7 +140,11 @@ def write_some(db, n: int, reviews: int) -> None:  # type: ignore[no-untyped-def
         sid = s.scalar(select(Survey.id))
         for i in range(n):
             submit_response(
-                s, sid, {"text": f"想在家门口找点活干{i}", "county": "金寨县", "source_id": f"w{i}"}, None
+                s,
+                sid,
+                {"text": f"想在家门口找点活干{i}", "county": "金寨县", "source_id": f"w{i}"},
+                SYSTEM,
+                VAULT,
             )
         for rid in s.scalars(select(Response.id).where(Response.county == "金寨县").limit(reviews)):
             review(s, rid, ["left_behind", "employment"], SYSTEM)

@@ -20,6 +20,7 @@ TITLES = {
     "retrieval": "政策检索评测",
     "drafting": "起草核验评测",
     "segmentation": "分词评测",
+    "redaction": "个人信息脱敏评测",
 }
 
 

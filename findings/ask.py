@@ -197,6 +197,7 @@ def ask(
     threshold: int = 5,
     today: date | None = None,
     index: SummaryIndex | None = None,
+    base: int = 5,
 ) -> dict[str, Any]:
     if not question or not question.strip():
         from fuqing.errors import InputError
@@ -213,5 +214,5 @@ def ask(
         result["message"] = (
             "没有看懂这个问题与调查数据的关系：没有识别出地区、人群、需求或时间。可以问“金寨县的留守妇女最需要什么”。"
         )
-    result["summary"] = summarize(session, parsed.filters, threshold=threshold, index=index)
+    result["summary"] = summarize(session, parsed.filters, threshold=threshold, index=index, base=base)
     return result

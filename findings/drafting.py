@@ -304,8 +304,8 @@ def build_context(summary: dict[str, Any], corpus: Any, session: Any) -> DraftCo
     tax = taxonomy()
     scope = scope_text(summary.get("filters", {}))
     retrieved: dict[str, list[dict[str, Any]]] = {}
-    themes = [k for k, v in summary.get("needs", {}).items() if v["share"] > 0]
-    themes += [k for k, v in summary.get("groups", {}).items() if v["share"] > 0]
+    themes = [k for k, v in summary.get("needs", {}).items() if v["share"]]
+    themes += [k for k, v in summary.get("groups", {}).items() if v["share"]]
     for theme in themes:
         hits = corpus.search(THEME_QUERIES.get(theme, tax.get(theme).name), k=RETRIEVE_K)
         retrieved[theme] = [
@@ -332,7 +332,7 @@ def policy_gaps(summary: dict[str, Any], corpus: Any) -> list[dict[str, Any]]:
     gaps = []
     vectors = corpus.vectors()
     for need, v in summary.get("needs", {}).items():
-        if v["share"] < GAP_MIN_SHARE:
+        if (v["share"] or 0) < GAP_MIN_SHARE:
             continue
         lab = taxonomy().get(need)
         vec = vectors.embedder.embed([THEME_QUERIES.get(need, lab.name)])[0]
@@ -375,7 +375,7 @@ def draft_findings(
     summary: dict[str, Any], corpus: Any, session: Any, drafter: Drafter | None = None
 ) -> Draft:
     """Draft, verify, and fall back to the offline drafter when the LLM fails or times out."""
-    if summary.get("respondents", 0) == 0:
+    if not isinstance(summary.get("respondents"), int) or summary["respondents"] == 0:
         return Draft(
             "offline",
             None,
@@ -385,7 +385,7 @@ def draft_findings(
             [],
             [],
             [],
-            "没有符合条件的回答，不生成任何发现。",
+            "符合条件的回答太少（或没有），不生成任何发现。",
             0,
         )
     ctx = build_context(summary, corpus, session)

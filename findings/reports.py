@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from findings.disclosure import interval_text, share_text
 from fuqing.errors import InputError
 from fuqing.timeutil import CST
 from nlp.taxonomy import taxonomy
@@ -43,8 +44,8 @@ def _tables(summary: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any
                 v["name"],
                 lab,
                 v["count"],
-                f"{v['share']:.1%}",
-                f"{v['interval'][0]:.1%}–{v['interval'][1]:.1%}",
+                share_text(v),
+                interval_text(v),
             ]
             for lab, v in summary.get(fam, {}).items()
         ]
@@ -116,9 +117,11 @@ def _chart_png(summary: dict[str, Any]) -> bytes | None:
 def _method(summary: dict[str, Any], model: dict[str, Any] | None) -> str:
     n = summary["respondents"]
     text = (
-        f"本报告基于 {n} 份符合筛选条件的调查回答。开放题回答先去除身份证号、电话等个人信息，再由需求标注模型"
+        f"本报告基于约 {n} 份符合筛选条件的调查回答。开放题回答先去除姓名、住址、身份证号、电话等个人信息，再由需求标注模型"
         "（词与字 n-gram 特征的逻辑回归，逐标签校准并交叉验证选取阈值）与透明规则标注人群与需求；人工审核过的标签优先。"
-        "占比的 95% 区间为 Wilson 区间；村级表格中不足 5 人的格子显示为“<5”，且不从中摘录原话。"
+        f"为保护受访者，所有人数按 {summary.get('rounding_base', 5)} 取整，占比及其 95% Wilson 区间由取整后的人数算出；"
+        f"少于 {summary.get('small_cell_threshold', 5)} 人的格子显示为“<{summary.get('small_cell_threshold', 5)}”，"
+        "能由合计推算出它的另一个格子显示为“不公开”；原话只摘自回答人数不少于这一门槛的村。"
     )
     if model:
         text += f"所用模型：{model.get('version')}（{model.get('n_train')} 条训练数据）。"

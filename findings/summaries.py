@@ -6,7 +6,6 @@ are protected: at village level, counts below the threshold are shown as "<N" an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from findings.disclosure import Disclosure
 from findings.summary_index import Aggregate, SummaryIndex
 from fuqing.errors import InputError
 from fuqing.models import Response, ResponseLabel
@@ -92,17 +92,6 @@ def _parse_date(name: str, value: str | None) -> date | None:
         ) from None
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for a proportion k/n."""
-    if n == 0:
-        return (0.0, 0.0)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
-
-
 def prefilter(f: Filters) -> list[Any]:
     """The SQL conditions a one-off index may load by (the label filters are applied in the index)."""
     conds: list[Any] = []
@@ -117,18 +106,6 @@ def prefilter(f: Filters) -> list[Any]:
     return conds
 
 
-def _cell(count: int, threshold: int, protect: bool) -> int | str:
-    return f"<{threshold}" if protect and 0 < count < threshold else count
-
-
-def _empty(out: dict[str, Any]) -> dict[str, Any]:
-    out.update(
-        {"needs": {}, "groups": {}, "crosstab": {}, "regions": [], "trend": [], "keywords": [], "quotes": []}
-    )
-    out["message"] = "没有符合条件的回答：请放宽筛选条件。"
-    return out
-
-
 def summarize(
     session: Session,
     f: Filters,
@@ -136,8 +113,10 @@ def summarize(
     threshold: int = 5,
     with_keywords: bool = True,
     index: SummaryIndex | None = None,
+    base: int = 5,
 ) -> dict[str, Any]:
-    """The summary of the responses matching ``f``.
+    """The summary of the responses matching ``f``, every figure published under one disclosure rule
+    (findings/disclosure.py: nothing below ``threshold``, counts rounded to ``base``).
 
     ``index`` is the service's long-lived SummaryIndex (refreshed here, so it counts what is committed now);
     without one, a one-off index is loaded with the filter's region and time conditions.
@@ -147,62 +126,82 @@ def summarize(
         index = SummaryIndex(prefilter(f))
     index.refresh(session)
     agg = index.aggregate(f)
-    protect = bool(f.village)  # village-level tables are where a woman could be recognised
-    out: dict[str, Any] = {
-        "filters": f.to_dict(),
-        "respondents": agg.respondents,
-        "small_cell_threshold": threshold,
-    }
-    if agg.respondents == 0:
-        return _empty(out)
-    out["needs"] = _label_block(agg, index.needs, threshold, protect)
-    out["groups"] = _label_block(agg, index.groups, threshold, protect)
+    rule = Disclosure(threshold, base)
+    out: dict[str, Any] = {"filters": f.to_dict(), "small_cell_threshold": threshold, "rounding_base": base}
+    n = rule.published(agg.respondents)
+    if not n:  # none, or fewer than the threshold: no statistic at all
+        return _empty(out, agg.respondents, rule)
+    out["respondents"] = n
+    out["needs"] = _label_block(agg, index.needs, rule, n)
+    out["groups"] = _label_block(agg, index.groups, rule, n)
     crosstab: dict[str, dict[str, Any]] = {}
-    for (g, n), c in agg.crosstab.items():
-        crosstab.setdefault(g, {})[n] = _cell(c, threshold, protect)
+    for (g, need), c in agg.crosstab.items():
+        crosstab.setdefault(g, {})[need] = rule.count(c)
     out["crosstab"] = crosstab
-    out["regions"] = _regions(agg, index.needs, threshold)
-    out["trend"] = [{"month": m, "respondents": c} for m, c in agg.trend]
+    out["regions"] = _regions(agg, index.needs, rule)
+    out |= _trend(agg, rule)
     # Keywords from the most recent 2,000 answers: stable top words, bounded cost on 1,000,000 responses.
     texts = _texts(session, agg.keyword_ids) if with_keywords else []
-    out["keywords"] = [{"word": w, "weight": s} for w, s in keywords(texts)] if with_keywords else []
+    out["keywords"] = _shared_keywords(texts, threshold) if with_keywords else []
     out["quotes"] = _quotes(session, agg, out["needs"], threshold)
     return out
 
 
-def _label_block(agg: Aggregate, ids: list[str], threshold: int, protect: bool) -> dict[str, Any]:
-    """Count, share and 95% interval of each label, largest share first."""
+def _empty(out: dict[str, Any], respondents: int, rule: Disclosure) -> dict[str, Any]:
+    out.update(
+        {"needs": {}, "groups": {}, "crosstab": {}, "regions": [], "trend": [], "keywords": [], "quotes": []}
+    )
+    out["undated"] = 0
+    if respondents == 0:
+        out["respondents"] = 0
+        out["message"] = "没有符合条件的回答：请放宽筛选条件。"
+    else:
+        out["respondents"] = rule.withheld
+        out["message"] = (
+            f"符合条件的回答不足 {rule.threshold} 份：为保护受访者，不显示任何统计。请放宽筛选条件（例如去掉村或人群）。"
+        )
+    return out
+
+
+def _label_block(agg: Aggregate, ids: list[str], rule: Disclosure, n: int) -> dict[str, Any]:
+    """Count, share and 95% interval of each label (from published figures), largest share first."""
     tax = taxonomy()
-    n = agg.respondents
-    block = {}
-    for lab_id in ids:
-        k = agg.label_counts[lab_id]
-        low, high = wilson(k, n)
-        block[lab_id] = {
-            "name": tax.get(lab_id).name,
-            "count": _cell(k, threshold, protect),
-            "share": round(k / n, 4),
-            "interval": [low, high],
-        }
-    return dict(sorted(block.items(), key=lambda kv: -kv[1]["share"]))
+    block = {
+        lab_id: {"name": tax.get(lab_id).name, **rule.cell(agg.label_counts[lab_id], n)} for lab_id in ids
+    }
+    return dict(sorted(block.items(), key=lambda kv: -(kv[1]["share"] or 0)))
 
 
-def _regions(agg: Aggregate, needs: list[str], threshold: int) -> list[dict[str, Any]]:
+def _regions(agg: Aggregate, needs: list[str], rule: Disclosure) -> list[dict[str, Any]]:
     """One level below the filter's region: respondents and the three largest needs of each place."""
-    village_level = agg.level == "village"
+    sizes = rule.additive([size for _, size, _ in agg.regions])
     return [
         {
             "level": agg.level,
             "name": name or "（未填）",
-            "respondents": _cell(size, threshold, village_level),
+            "respondents": shown,
             "top_needs": [
-                {"need": needs[j], "count": _cell(c, threshold, village_level)}
+                {"need": needs[j], "count": rule.count(c)}
                 for j, c in sorted(enumerate(counts), key=lambda t: -t[1])[:3]
-                if c
+                if c and isinstance(shown, int)
             ],
         }
-        for name, size, counts in agg.regions
+        for (name, _size, counts), shown in zip(agg.regions, sizes, strict=True)
     ]
+
+
+def _trend(agg: Aggregate, rule: Disclosure) -> dict[str, Any]:
+    """Respondents per month, and how many answers have no date (left out of the months)."""
+    dated = sum(c for _, c in agg.trend)
+    counts = rule.additive([c for _, c in agg.trend] + [agg.respondents - dated])
+    months = [{"month": m, "respondents": c} for (m, _), c in zip(agg.trend, counts, strict=False)]
+    return {"trend": months, "undated": counts[-1]}
+
+
+def _shared_keywords(texts: list[str], threshold: int) -> list[dict[str, Any]]:
+    """Keywords that at least ``threshold`` answers use: a word only one woman wrote could point to her."""
+    found = keywords(texts)
+    return [{"word": w, "weight": s} for w, s in found if sum(1 for t in texts if w in t) >= threshold]
 
 
 def _texts(session: Session, ids: list[int]) -> list[str]:
@@ -224,7 +223,7 @@ def _rows_for(
 def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
     """3–8 quotes: for the largest needs, the most confident of their recent answers of a readable length,
     from different villages, never from a village with fewer than ``threshold`` respondents in this selection."""
-    top = [k for k, v in needs.items() if v["share"] > 0][:4]
+    top = [k for k, v in needs.items() if v["share"]][:4]
     candidates = {need: agg.quote_candidates.get(need) or [] for need in top}
     wanted = sorted({rid for ids in candidates.values() for rid in ids})
     if not wanted:
@@ -246,7 +245,7 @@ def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: 
     places = (Response.text_redacted, Response.county, Response.township, Response.village)
     rows = {r[0]: r for r in _rows_for(session, Response.id, wanted, *places)}
     quotes: list[dict[str, Any]] = []
-    used_villages: set[str | None] = set()
+    used_villages: set[tuple[str | None, str | None, str | None]] = set()
     seen_texts: set[str] = set()
     for need in top:
         ranked = sorted(
@@ -256,9 +255,10 @@ def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: 
         taken = 0
         for rid in ranked:
             _, text, county, township, village = rows[rid]
-            if agg.village_sizes.get(village, 0) < threshold or text in seen_texts:
+            place = (county, township, village)  # the full path: same-named villages are different places
+            if agg.village_sizes.get(place, 0) < threshold or text in seen_texts:
                 continue
-            if village in used_villages and taken:
+            if place in used_villages and taken:
                 continue
             quotes.append(
                 {
@@ -270,7 +270,7 @@ def _quotes(session: Session, agg: Aggregate, needs: dict[str, Any], threshold: 
                     "score": scores[(rid, need)],
                 }
             )
-            used_villages.add(village)
+            used_villages.add(place)
             seen_texts.add(text)
             taken += 1
             if taken == 2 or len(quotes) >= MAX_QUOTES:

@@ -23,7 +23,7 @@ from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from fuqing.models import Response
-from fuqing.revisions import current_rev
+from fuqing.revisions import current_state
 from fuqing.timeutil import CST
 from nlp.taxonomy import taxonomy
 
@@ -60,7 +60,7 @@ class Aggregate:
     level: str
     regions: list[tuple[str | None, int, list[int]]]
     trend: list[tuple[str, int]]
-    village_sizes: dict[str | None, int]
+    village_sizes: dict[tuple[str | None, str | None, str | None], int]  # by full path: 县/乡镇/村
     keyword_ids: list[int]
     quote_candidates: dict[str, list[int]]
 
@@ -103,13 +103,23 @@ class SummaryIndex:
     def __init__(self, where: Sequence[Any] = ()) -> None:
         self._where = list(where)
         self._lock = threading.RLock()
+        self.erased = 0
+        self._reset()
+        tax = taxonomy()
+        self.groups = [lab.id for lab in tax.family("groups")]
+        self.needs = [lab.id for lab in tax.family("needs")]
+
+    def _reset(self) -> None:
         self.rev = -1
         self.n = 0
         self._pos: dict[int, int] = {}
         self._dicts = {name: _Dictionary() for name in CODED}
-        tax = taxonomy()
-        self.groups = [lab.id for lab in tax.family("groups")]
-        self.needs = [lab.id for lab in tax.family("needs")]
+        # The full region path of each row (county, township, village codes) as one code: villages of the same
+        # name in two townships are two places, for small-cell rules and quotes.
+        self._place_of: dict[int, int] = {}
+        self._places: list[tuple[int, int, int]] = []
+        for name in ("ids", "survey", "codes", "place", "ts", "month", "gmask", "nmask", "tlen"):
+            self.__dict__.pop(name, None)
         self._alloc(0)
 
     # -- loading ---------------------------------------------------------------------------------------
@@ -125,6 +135,7 @@ class SummaryIndex:
         self.ids = grow(get("ids"), np.int64, 0)
         self.survey = grow(get("survey"), np.int64, 0)
         self.codes = {name: grow(get("codes", {}).get(name), np.int32, 0) for name in CODED}
+        self.place = grow(get("place"), np.int32, 0)
         self.ts = grow(get("ts"), np.int64, NO_TIME)
         self.month = grow(get("month"), np.int32, -1)
         self.gmask = grow(get("gmask"), np.int64, 0)
@@ -135,7 +146,10 @@ class SummaryIndex:
     def refresh(self, session: Session) -> None:
         """Load the rows added or relabelled since the last refresh (everything, the first time)."""
         with self._lock:
-            seen = current_rev(session)
+            seen, erased = current_state(session)
+            if erased != self.erased:  # responses were deleted: a revision cannot say which, so start over
+                self._reset()
+                self.erased = erased
             if seen == self.rev:
                 return
             conn = session.connection()
@@ -174,6 +188,7 @@ class SummaryIndex:
         self.survey[at] = np.asarray(cols[1], dtype=np.int64)
         for j, name in enumerate(CODED):
             self.codes[name][at] = self._dicts[name].encode(cols[2 + j])
+        self.place[at] = self._encode_places(at)
         ts = np.fromiter((NO_TIME if v is None else v for v in cols[k]), dtype=np.int64, count=len(ids))
         self.ts[at] = ts
         self.month[at] = _month_codes(ts)
@@ -182,6 +197,18 @@ class SummaryIndex:
         self.tlen[at] = np.fromiter(
             (-1 if v is None else v for v in cols[k + 3]), dtype=np.int32, count=len(ids)
         )
+
+    def _encode_places(self, at: np.ndarray) -> np.ndarray:
+        c, t, v = (self.codes[level][at].astype(np.int64) for level in ("county", "township", "village"))
+        keys, inverse = np.unique((c << 42) | (t << 21) | v, return_inverse=True)
+        codes = np.empty(len(keys), dtype=np.int32)
+        for i, key in enumerate(keys.tolist()):
+            code = self._place_of.get(key)
+            if code is None:
+                code = self._place_of[key] = len(self._places)
+                self._places.append((key >> 42, (key >> 21) & 0x1FFFFF, key & 0x1FFFFF))
+            codes[i] = code
+        return codes[inverse]
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -222,8 +249,6 @@ class SummaryIndex:
     def _aggregate(self, f: Any, idx: np.ndarray) -> Aggregate:
         label_counts, crosstab = self._labels(idx)
         level = "village" if f.township else "township" if f.county else "county"
-        vcodes = self.codes["village"][idx]
-        vsizes = np.bincount(vcodes, minlength=len(self._dicts["village"].values))
         tlen = self.tlen[idx]
         with_text = idx[tlen > 0]
         readable = (tlen >= QUOTE_LENGTH[0]) & (tlen <= QUOTE_LENGTH[1])
@@ -235,9 +260,7 @@ class SummaryIndex:
             level=level,
             regions=self._regions(level, idx),
             trend=self._trend(idx),
-            village_sizes={
-                self._dicts["village"].values[c]: int(vsizes[c]) for c in np.flatnonzero(vsizes).tolist()
-            },
+            village_sizes=self._village_sizes(idx),
             keyword_ids=self.ids[with_text[-KEYWORD_TEXTS:]].tolist(),
             quote_candidates={
                 need: self.ids[idx[readable & (((nm >> j) & 1) == 1)][-QUOTE_CANDIDATES:]].tolist()
@@ -281,6 +304,16 @@ class SummaryIndex:
             (names[c], int(sizes[c]), by_region[c].tolist())
             for c in sorted(np.flatnonzero(sizes).tolist(), key=lambda c: (-sizes[c], c))
         ]
+
+    def _village_sizes(self, idx: np.ndarray) -> dict[tuple[str | None, str | None, str | None], int]:
+        """Respondents per village keyed by the full region path: two 红石村 in two townships are two places."""
+        sizes = np.bincount(self.place[idx], minlength=len(self._places))
+        names = [self._dicts[level].values for level in ("county", "township", "village")]
+        out = {}
+        for code in np.flatnonzero(sizes).tolist():
+            c, t, v = self._places[code]
+            out[(names[0][c], names[1][t], names[2][v])] = int(sizes[code])
+        return out
 
     def _trend(self, idx: np.ndarray) -> list[tuple[str, int]]:
         months = self.month[idx]

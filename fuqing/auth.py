@@ -18,6 +18,7 @@ from fuqing.timeutil import utcnow
 class Role(StrEnum):
     fieldworker = "fieldworker"
     staff = "staff"
+    caseworker = "caseworker"
     researcher = "researcher"
     admin = "admin"
 
@@ -25,6 +26,7 @@ class Role(StrEnum):
 ROLE_NAMES = {
     Role.fieldworker: "调查员",
     Role.staff: "工作人员",
+    Role.caseworker: "跟进人员",
     Role.researcher: "研究人员",
     Role.admin: "管理员",
 }
@@ -40,16 +42,20 @@ _STAFF = {
     "review:write",
     "corpus:read",
 }
+# Follows up women who need contact (the only role besides admin that may read a respondent's contact fields).
+_CASEWORKER = _STAFF | {"contact:read"}
 _RESEARCHER = _STAFF | {"eval:run", "eval:read", "export:deidentified", "model:train"}
 _ADMIN = (
     _FIELDWORKER
     | _RESEARCHER
-    | {"response:read_raw", "user:manage", "audit:read", "corpus:write", "demo:load"}
+    | _CASEWORKER
+    | {"user:manage", "audit:read", "corpus:write", "demo:load", "data:erase", "data:backup"}
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.fieldworker: frozenset(_FIELDWORKER),
     Role.staff: frozenset(_STAFF),
+    Role.caseworker: frozenset(_CASEWORKER),
     Role.researcher: frozenset(_RESEARCHER),
     Role.admin: frozenset(_ADMIN),
 }
@@ -61,7 +67,7 @@ def parse_role(value: str) -> Role:
     except ValueError:
         raise InputError(
             f"未知角色 {value!r}。",
-            hint="角色只能是 fieldworker（调查员）、staff（工作人员）、researcher（研究人员）、admin（管理员）。",
+            hint="角色只能是 " + "、".join(f"{r.value}（{n}）" for r, n in ROLE_NAMES.items()) + "。",
         ) from None
 
 

@@ -20,6 +20,18 @@ from sqlalchemy.orm import Session
 _SQLITE_IN_CHUNK = 900  # under the 999-parameter limit of older SQLite builds
 
 
+def _batch_defaults(table: Table, keys: list[str], given: dict[str, Any]) -> dict[str, Any]:
+    """Column defaults of the columns not given. Scalar defaults are constants; callables (e.g. utcnow) are
+    evaluated once for the whole batch, as every row of one insert is written at the same moment."""
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        if column.key in keys or column.key in given or column.default is None or column.primary_key:
+            continue
+        default = column.default
+        out[column.key] = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+    return out
+
+
 def insert_rows(
     session: Session,
     table: Table,
@@ -34,17 +46,14 @@ def insert_rows(
     conn = session.connection()
     dialect = conn.dialect
     pk = table.primary_key.columns[0]
+    if pk.key in rows[0]:  # keys given by the caller (a row keyed by its response): nothing to read back
+        conn.execute(insert(table), [{**row, **constants} for row in rows])
+        return [row[pk.key] for row in rows]
     if dialect.name != "sqlite":
         stmt = insert(table).returning(pk, sort_by_parameter_order=True)
         return list(conn.execute(stmt, [{**row, **constants} for row in rows]).scalars())
     keys = [k for k in rows[0] if k not in constants]
-    for column in table.columns:
-        if column.key in keys or column.key in constants or column.default is None or column.primary_key:
-            continue
-        # Scalar defaults are constants; callables (e.g. utcnow) are evaluated once for the whole batch,
-        # as every row of one insert is written at the same moment.
-        default = column.default
-        constants[column.key] = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+    constants |= _batch_defaults(table, keys, constants)
 
     def processor(name: str) -> Any:
         return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)

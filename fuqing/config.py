@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,8 +28,21 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = 20.0
     max_upload_mb: float = 50.0
-    small_cell_threshold: int = 5
+    small_cell_threshold: int = Field(
+        default=5, ge=2, description="Cells with fewer respondents are withheld."
+    )
+    rounding_base: int = Field(
+        default=5, ge=1, description="Every published count is rounded to a multiple of it."
+    )
     kappa_floor: float = 0.6
+    data_key: SecretStr | None = Field(
+        default=None, description="Base64 of 32 random bytes; else FUQING_HOME/data.key (created 0600)."
+    )
+    contact_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Identifying fields are destroyed this many days after they were stored.",
+    )
 
     @property
     def resolved_home(self) -> Path:

@@ -45,15 +45,21 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """``hide_parameters``: a failed statement's error (and any log line made of it) never prints the values it
+    carried — they may be a woman's answer."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True, **kwargs
+    )
 
 
 @dataclass
@@ -89,16 +95,33 @@ class Database:
         self.engine.dispose()
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, settings: Settings | None = None) -> None:
+    """Bring the database to the current revision.
+
+    On SQLite, foreign keys are off while migrating: a migration that rebuilds a table (SQLite cannot drop a
+    column in place) drops the old table, and with foreign keys on that DROP would cascade into every child row
+    (labels, contact records) — the data lost without a word.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
+    sqlite = engine.dialect.name == "sqlite"
     with resources.as_file(resources.files("fuqing").joinpath("migrations")) as script_dir:
         cfg.set_main_option("script_location", str(script_dir))
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+                conn.commit()
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                cfg.attributes["settings"] = (
+                    settings  # data migrations that seal stored values need the data key
+                )
+                command.upgrade(cfg, "head")
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def open_database(settings: Settings, *, run_migrations: bool = True) -> Database:
@@ -106,7 +129,7 @@ def open_database(settings: Settings, *, run_migrations: bool = True) -> Databas
     engine = make_engine(settings.sqlalchemy_url)
     try:
         if run_migrations:
-            migrate(engine)
+            migrate(engine, settings)
     except OperationalError as exc:
         raise Unavailable(
             f"无法连接数据库：{exc.orig}",

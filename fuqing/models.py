@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -131,8 +132,9 @@ class Response(Base):
     collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_s: Mapped[float | None] = mapped_column(Float)
     ip_hash: Mapped[str | None] = mapped_column(String(16))
-    answers: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
-    text_raw: Mapped[str | None] = mapped_column(Text)
+    answers: Mapped[dict[str, Any]] = mapped_column(
+        JsonType, default=dict
+    )  # identifying ones are sealed apart
     text_redacted: Mapped[str | None] = mapped_column(Text)
     redactions: Mapped[dict[str, int]] = mapped_column(JsonType, default=dict)
     flag_too_fast: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -154,6 +156,26 @@ class Response(Base):
     rev: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
 
 
+class Contact(Base):
+    """The identifying fields of one respondent (name, phone, address… and the raw answer text when redaction
+    changed it), sealed by fuqing/vault.py. Never joined into summaries, reports or exports; read one respondent
+    at a time with the ``contact:read`` permission, each read audited."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_survey", "survey_id"),
+        Index("ix_contacts_created", "created_at"),
+    )
+
+    response_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    survey_id: Mapped[int] = mapped_column(IdType, ForeignKey("surveys.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DataVersion(Base):
     """One row: the last data revision handed out. Bumped once per writing transaction that inserts responses
     or changes their labels; the row lock makes revisions commit in order on PostgreSQL."""
@@ -162,6 +184,8 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rev: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Bumped when responses are erased: a revision says what was added or changed, not what is gone.
+    erased: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ResponseLabel(Base):

@@ -33,6 +33,18 @@ def current_rev(session: Session) -> int:
     return int(session.scalar(select(DataVersion.rev).where(DataVersion.id == 1)) or 0)
 
 
+def current_state(session: Session) -> tuple[int, int]:
+    """(revision, erasures): a reader that cached responses reloads from scratch when the second changed."""
+    row = session.execute(select(DataVersion.rev, DataVersion.erased).where(DataVersion.id == 1)).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def mark_erased(session: Session) -> None:
+    """Called in the transaction that deletes responses: caches of them must start over."""
+    next_rev(session)
+    session.execute(update(DataVersion).where(DataVersion.id == 1).values(erased=DataVersion.erased + 1))
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:

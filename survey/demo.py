@@ -80,7 +80,6 @@ def load_demo(session: Session, tagger: Tagger, actor: Actor, *, floor: float = 
                 fieldworker="演示调查员",
                 collected_at=_collected(meta.get("collected_at")),
                 answers={NEEDS_KEY: red.text},
-                text_raw=row["text"],
                 text_redacted=red.text,
                 redactions=red.counts,
                 is_demo=True,

@@ -31,12 +31,12 @@ from fuqing.models import Response, Upload, UploadError
 from fuqing.revisions import next_rev
 from fuqing.secret import install_key
 from fuqing.timeutil import utcnow
-from survey.detect import Layout, detect_layout
-from survey.mapping import ROLES, Mapping, guess_mapping, resolve_mapping
-from survey.rows import ParsedRow, RowParser, RowProblem, infer_types
+from fuqing.vault import Vault
+from survey.contacts import store_contacts
+from survey.inspection import Inspection, inspect_file
+from survey.rows import ParsedRow, RowParser, RowProblem
 from survey.surveys import create_survey, get_survey, merge_questions
-from survey.tables import Table, check_file, open_table
-from survey.values import ValueProblem, parse_age, parse_datetime
+from survey.tables import Table
 
 log = logging.getLogger(__name__)
 SAMPLE_ROWS = 200
@@ -45,39 +45,6 @@ REPEATED_IP_MIN = 5
 TOO_FAST_FLOOR_S = 20.0
 
 BatchHook = Callable[[Session, list[int]], None]
-
-
-@dataclass
-class Inspection:
-    """What the system understood of a file before storing anything: shown to the user to confirm."""
-
-    filename: str
-    container: str
-    encoding: str | None
-    source: str
-    label: str
-    headers: list[str]
-    questions: list[dict[str, Any]]
-    mapping: dict[str, str]
-    mapping_labels: dict[str, str]
-    warnings: list[str]
-    table: Table = field(repr=False)
-    layout: Layout = field(repr=False)
-    sample: list[list[str]] = field(repr=False, default_factory=list)
-    resolved: Mapping | None = field(repr=False, default=None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filename": self.filename,
-            "format": self.label,
-            "source": self.source,
-            "container": self.container,
-            "encoding": self.encoding,
-            "questions": self.questions,
-            "mapping": self.mapping,
-            "mapping_labels": self.mapping_labels,
-            "warnings": self.warnings,
-        }
 
 
 @dataclass
@@ -112,104 +79,6 @@ class UploadReport:
         return {k: v for k, v in self.__dict__.items()}
 
 
-def _describe(layout: Layout, key: str) -> str:
-    if key.startswith("@"):
-        return key[1:]
-    for q in layout.questions:
-        if q.key == key:
-            return q.columns[0] if len(q.columns) == 1 else q.text
-    return key
-
-
-def inspect_file(
-    path: Path,
-    *,
-    mapping_override: dict[str, Any] | None = None,
-    max_mb: float = 50.0,
-    encoding: str | None = None,
-) -> Inspection:
-    check_file(path, max_mb)
-    table = open_table(path, encoding=encoding)
-    sample = list(itertools.islice(table.rows, SAMPLE_ROWS))
-    if not sample:
-        raise InputError(
-            f"文件 {Path(path).name} 只有表头，没有数据行。", hint="请确认导出时选择了全部答卷。"
-        )
-    table.rows = itertools.chain(sample, table.rows)
-    layout = detect_layout(table.headers)
-    idx = {h: i for i, h in enumerate(table.headers)}
-    samples = {
-        q.key: [row[idx[q.columns[0]]] if idx[q.columns[0]] < len(row) else "" for row in sample]
-        for q in layout.questions
-        if q.columns
-    }
-    infer_types(layout, samples)
-    guessed = guess_mapping(layout, samples)
-    resolved = resolve_mapping(layout, guessed, mapping_override, "mapping")
-    warnings = list(table.warnings)
-    warnings += _drop_unparseable_roles(layout, resolved, samples, table.headers, sample)
-    if "needs_text" not in resolved.roles:
-        warnings.append(
-            "没有识别出“需求开放题”（如“您目前最需要妇联提供哪些帮助”）；可用 --mapping 指定 needs_text 对应的列。"
-        )
-    return Inspection(
-        filename=Path(path).name,
-        container=table.container,
-        encoding=table.encoding,
-        source=layout.source,
-        label=layout.label,
-        headers=table.headers,
-        questions=[q.to_dict() for q in layout.questions],
-        mapping=resolved.to_dict(),
-        mapping_labels={ROLES[r]: _describe(layout, k) for r, k in resolved.roles.items()},
-        warnings=warnings,
-        table=table,
-        layout=layout,
-        sample=sample,
-        resolved=resolved,
-    )
-
-
-def _drop_unparseable_roles(
-    layout: Layout,
-    mapping: Mapping,
-    samples: dict[str, list[str]],
-    headers: list[str],
-    sample: list[list[str]],
-) -> list[str]:
-    """A guessed age or date column whose sample mostly fails to parse is the wrong column (or option codes).
-
-    Dropping it with one file-level warning beats one warning per row; an explicit mapping is kept as given.
-    """
-    checks = {"age": parse_age, "collected_at": parse_datetime}
-    warnings = []
-    idx = {h: i for i, h in enumerate(headers)}
-    for role, fn in checks.items():
-        key = mapping.roles.get(role)
-        if key is None or role in mapping.explicit:
-            continue
-        if key.startswith("@"):
-            values = [r[idx[key[1:]]] for r in sample if idx[key[1:]] < len(r)]
-        else:
-            values = samples.get(key, [])
-        values = [v for v in values if v.strip() and v.strip() not in ("(跳过)", "(空)")]
-        if not values:
-            continue
-        bad = 0
-        for v in values:
-            try:
-                fn(v)
-            except ValueProblem:
-                bad += 1
-        if len(values) >= 5 and bad > len(values) / 2:
-            mapping.roles.pop(role)
-            warnings.append(
-                f"“{_describe(layout, key)}”列的值大多不是{ROLES[role]}（例如“{values[0][:20]}”），未作为{ROLES[role]}使用；"
-                "问卷星“按选项序号”导出只有选项编号，建议改用“按选项文本”导出，或用 --mapping 指定。"
-            )
-    return warnings
-
-
 def _rows(table: Table) -> Iterator[tuple[int, list[str]]]:
     # Row numbers as a spreadsheet shows them: the header is row 1.
     yield from enumerate(table.rows, start=2)
@@ -234,7 +103,9 @@ class _Importer:
             inspection.resolved,  # type: ignore[arg-type]
             ip_key=install_key(settings),
             default_fieldworker=actor.name if actor.is_fieldworker else None,
+            identifying=inspection.identifying,
         )
+        self.vault = Vault.of(settings)
         self.seen: set[str] = set()
         self.durations: list[tuple[int, float]] = []
         self.ip_counts: Counter[str] = Counter()
@@ -445,6 +316,12 @@ def _store_batch_once(db, imp, report, batch: _Batch, progress, on_batch) -> Non
         if new:
             # A driver-level executemany: several times faster than an ORM insert (fuqing/bulk.py).
             new_ids = insert_rows(s, Response.__table__, [c.record for c in new], fixed)
+        store_contacts(
+            s,
+            imp.vault,
+            report.survey_id,
+            [(rid, c.contact) for c, rid in zip(new, new_ids, strict=True) if c.contact],
+        )
         for c, rid in zip(new, new_ids, strict=True):
             if c.record.get("duration_s") is not None:
                 imp.durations.append((rid, c.record["duration_s"]))

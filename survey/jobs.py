@@ -78,14 +78,24 @@ class StagedFiles:
     user who uploaded them."""
 
     def __init__(self) -> None:
-        self._files: dict[str, tuple[int | None, Path, str]] = {}
+        self._files: dict[str, tuple[int | None, Path, str, float]] = {}
         self._lock = threading.Lock()
 
     def put(self, owner_id: int | None, path: Path, filename: str) -> str:
         key = secrets.token_urlsafe(16)
         with self._lock:
-            self._files[key] = (owner_id, path, filename)
+            self._files[key] = (owner_id, path, filename, time.monotonic())
         return key
+
+    def expire(self, max_age_s: float) -> int:
+        """Forget (and delete) files inspected but never confirmed: an abandoned upload keeps no answers."""
+        now = time.monotonic()
+        with self._lock:
+            old = [k for k, item in self._files.items() if now - item[3] > max_age_s]
+            gone = [self._files.pop(k) for k in old]
+        for item in gone:
+            item[1].unlink(missing_ok=True)
+        return len(gone)
 
     def take(self, key: str, owner_id: int | None) -> tuple[Path, str]:
         with self._lock:

@@ -120,7 +120,7 @@ def guess_mapping(layout: Layout, samples: dict[str, list[str]]) -> dict[str, st
     return chosen
 
 
-def read_mapping_file(path: Path) -> dict[str, str]:
+def read_mapping_file(path: Path) -> dict[str, Any]:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到映射文件 {path}。", hint="请检查路径。")
@@ -138,7 +138,10 @@ def read_mapping_file(path: Path) -> dict[str, str]:
         ) from exc
     if not isinstance(data, dict):
         raise InputError(f"映射文件 {path.name} 应是“角色: 列名”的字典。", hint="例如 county: 所在县区")
-    return {str(k): str(v) for k, v in data.items() if v is not None}
+    out: dict[str, Any] = {str(k): str(v) for k, v in data.items() if v is not None and k != "privacy"}
+    if "privacy" in data:  # column -> class, checked when the file is inspected (survey/inspection.py)
+        out["privacy"] = data["privacy"]
+    return out
 
 
 def resolve_mapping(

@@ -40,6 +40,9 @@ class ParsedRow:
     record: dict[str, Any] | None
     problems: list[RowProblem] = field(default_factory=list)
     ip: str | None = None
+    # What identifies her, kept apart and sealed (survey/privacy.py): identifying answers by question key, and the
+    # raw open answer when redaction changed it. None when there is nothing of the kind.
+    contact: dict[str, Any] | None = None
 
 
 def infer_types(layout: Layout, samples: dict[str, list[str]]) -> None:
@@ -86,14 +89,23 @@ class RowParser:
         *,
         ip_key: bytes,
         default_fieldworker: str | None,
+        identifying: frozenset[str] = frozenset(),
     ):
         self.layout = layout
+        self.identifying = identifying
         self.mapping = mapping
         self.index = {h: i for i, h in enumerate(headers)}
         self.headers = headers
         self.ip_key = ip_key
         self.default_fieldworker = default_fieldworker
         self.questions = {q.key: q for q in layout.questions}
+        self.needs_key = mapping.roles.get("needs_text")
+        # Free-text answers are stored redacted; their originals go to the sealed contact record. Columns mapped to
+        # a role (region, age, fieldworker…) are structured values, not free text.
+        structured = {key for role, key in mapping.roles.items() if role != "needs_text"}
+        self.free_text = [
+            q.key for q in layout.questions if q.type == "text" and q.key not in identifying | structured
+        ]
         self.role_columns = {role: self._locate(target) for role, target in mapping.roles.items()}
 
     def _locate(self, target: str) -> tuple[int, str, bool] | None:
@@ -162,12 +174,31 @@ class RowParser:
         typed = self._typed(row_no, row, answers, problems)
         if typed is None:
             return ParsedRow(row_no, None, problems)
-        record, ip_hash = self._record(row, answers, typed)
+        record, ip_hash, text_raw = self._record(row, answers, typed)
         record["flag_straight_lining"] = straight
         record["flag_all_skipped"] = answered == 0
         if answered == 0:
             problems.append(RowProblem(row_no, None, "所有题目都被跳过或为空，已标记", "flag"))
-        return ParsedRow(row_no, record, problems, ip_hash)
+        return ParsedRow(row_no, record, problems, ip_hash, self._contact(answers, text_raw, record))
+
+    def _contact(
+        self, answers: dict[str, Any], text_raw: str, record: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Move identifying answers out of the stored answers, store free-text answers redacted, and keep the
+        originals (only where redaction changed something) for the sealed contact record."""
+        fields = {k: answers.pop(k) for k in self.identifying if k in answers} if self.identifying else {}
+        for key in self.free_text:
+            value = answers.get(key)
+            if isinstance(value, str) and value:
+                red = redact(value) if key != self.needs_key else None
+                cleaned = record["text_redacted"] if red is None else red.text
+                if cleaned != value:
+                    fields[key] = value
+                    answers[key] = cleaned
+        raw = text_raw if text_raw and text_raw != record["text_redacted"] else None
+        if not fields and raw is None:
+            return None
+        return {"fields": fields, "text_raw": raw}
 
     def _too_long(self, row_no: int, row: list[str]) -> list[RowProblem]:
         return [
@@ -226,8 +257,9 @@ class RowParser:
 
     def _record(
         self, row: list[str], answers: dict[str, Any], typed: tuple[Any, int | None, float | None]
-    ) -> tuple[dict[str, Any], str | None]:
-        """The row to store (without the flags) and the keyed hash of the respondent's IP address."""
+    ) -> tuple[dict[str, Any], str | None, str]:
+        """The row to store (without the flags), the keyed hash of the respondent's IP address and the raw open
+        answer (which is not stored with the row)."""
         collected_at, age, duration = typed
         value = {role: self._role_value(row, role, answers)[0] for role in RECORD_ROLES}
         source_id = (
@@ -254,8 +286,7 @@ class RowParser:
             "duration_s": duration,
             "ip_hash": ip_hash,
             "answers": answers,
-            "text_raw": value["needs_text"] or None,
             "text_redacted": red.text if red else None,
             "redactions": red.counts if red else {},
         }
-        return record, ip_hash
+        return record, ip_hash, value["needs_text"]

@@ -17,14 +17,16 @@ from sqlalchemy.exc import IntegrityError
 
 from fuqing.db import Database
 from fuqing.errors import NotFound
+from fuqing.vault import Vault
 from survey.responses import PreparedResponse, StoredResponse, store_responses
 
 ATTEMPTS = 3
 
 
 class SubmissionGroup:
-    def __init__(self, db: Database, on_created: Callable[[list[int]], None]):
+    def __init__(self, db: Database, on_created: Callable[[list[int]], None], vault: Vault):
         self._db = db
+        self._vault = vault
         self._on_created = on_created
         self._pending: list[tuple[PreparedResponse, asyncio.Future[StoredResponse]]] = []
         self._draining = False
@@ -85,7 +87,7 @@ class SubmissionGroup:
         for attempt in range(ATTEMPTS):
             try:
                 with self._db.session(write=True) as session:
-                    return store_responses(session, items)
+                    return store_responses(session, items, self._vault)
             except IntegrityError:
                 if attempt == ATTEMPTS - 1:
                     raise

@@ -91,10 +91,17 @@ def list_surveys(session: Session) -> list[dict[str, Any]]:
 
 
 def merge_questions(survey: Survey, questions: list[dict[str, Any]], needs_key: str | None) -> None:
-    """An import into an existing survey adds the questions it has not seen; nothing is dropped."""
-    known = {q["key"] for q in survey.questions or []}
-    added = [q for q in questions if q["key"] not in known]
-    if added:
-        survey.questions = [*(survey.questions or []), *added]
+    """An import into an existing survey adds the questions it has not seen; nothing is dropped. A question an
+    upload classifies as identifying stays so for the survey (the stricter class wins), so that single submissions
+    to the survey seal it too."""
+    incoming = {q["key"]: q for q in questions}
+    merged = [
+        {**q, "privacy": "identifying"} if incoming.get(q["key"], {}).get("privacy") == "identifying" else q
+        for q in survey.questions or []
+    ]
+    known = {q["key"] for q in merged}
+    merged += [q for q in questions if q["key"] not in known]
+    if merged != (survey.questions or []):
+        survey.questions = merged
     if needs_key and not survey.needs_question:
         survey.needs_question = needs_key

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from fuqing.errors import FileTooLarge, InputError
+from fuqing.textclean import clean_text, needs_cleaning
 from fuqing.textio import decode_bytes, looks_binary
+from survey.sheets import SheetLimits, measure_xlsx, read_sheet
 
 SUPPORTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".jsonl", ".ndjson", ".json"}
 MAX_CELL_CHARS = 20_000
+MAX_COLUMNS = 2_000  # as survey.sheets.SheetLimits: no questionnaire export has more
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -48,6 +51,12 @@ def _cell_to_str(value: Any) -> str:
 
 
 def _unique_headers(raw: list[str], source: str) -> tuple[list[str], list[str]]:
+    if len(raw) > MAX_COLUMNS:
+        raise InputError(
+            f"文件 {source} 有 {len(raw)} 列，超过上限（{MAX_COLUMNS} 列），未读取。",
+            hint="请确认导出的是问卷数据；删去多余的列后再上传。",
+        )
+    raw = [clean_text(h or "", f"文件 {source} 第 1 行（列名）") for h in raw]
     headers: list[str] = []
     seen: dict[str, int] = {}
     warnings = []
@@ -123,27 +132,21 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     return Table(headers, rows(), "csv", enc, warnings)
 
 
-def _read_excel(path: Path) -> Table:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheet = wb.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise InputError(
-            f"文件 {path.name} 不是有效的 Excel 文件（{type(exc).__name__}）。",
-            hint="请用 Excel/WPS 打开确认，重新导出 .xlsx 后上传。",
-        ) from exc
-    if not data:
+def _read_excel(path: Path, limits: SheetLimits) -> Table:
+    """The first sheet, measured first and parsed in a child process (see :mod:`survey.sheets`)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        measure_xlsx(path, limits)
+    data = read_sheet(path, limits)
+    first = next(data, None)
+    if first is None:
         raise InputError(f"文件 {path.name} 的第一个工作表是空的。", hint="请确认数据在第一个工作表中。")
-    raw_headers = [_cell_to_str(c) for c in data[0]]
+    raw_headers = [_cell_to_str(c) for c in first]
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()
     headers, warnings = _unique_headers(raw_headers, path.name)
 
     def rows() -> Iterator[list[str]]:
-        for raw in data[1:]:
+        for raw in data:
             row = [_cell_to_str(c) for c in raw[: len(headers)]]
             if any(c.strip() for c in row):
                 yield row
@@ -152,62 +155,72 @@ def _read_excel(path: Path) -> Table:
 
 
 def _read_jsonl(path: Path) -> Table:
+    """JSON Lines (or one JSON array): the columns are the keys of every object in the file, read in a first
+    pass, so that a key that first appears in the last object is kept like the others."""
     with open(path, "rb") as fh:
         head = fh.read(1024 * 1024)
     decoded = decode_bytes(head[: head.rfind(b"\n") + 1 or len(head)], source=path.name)
     encoding = "utf-8-sig" if decoded.encoding.startswith("utf-8") else decoded.encoding
     text = decoded.text.lstrip("\ufeff").lstrip()
     if path.suffix.lower() == ".json" and text.startswith("["):
-        try:
-            objects = json.loads(Path(path).read_text(encoding=encoding))
-        except json.JSONDecodeError as exc:
+        loaded = _loads(Path(path).read_text(encoding=encoding), path.name, None)
+        if not isinstance(loaded, list):
             raise InputError(
-                f"文件 {path.name} 不是合法的 JSON：{exc.msg}（第 {exc.lineno} 行）。",
-                hint="请检查文件内容。",
-            ) from exc
-        lines: Iterator[tuple[int, Any]] = ((i, o) for i, o in enumerate(objects, start=1))
+                f"文件 {path.name} 应是 JSON 对象的数组。", hint="或每行一个 JSON 对象（JSON Lines）。"
+            )
+        array = loaded
+
+        def objects() -> Iterator[tuple[int, dict[str, Any]]]:
+            for n, obj in enumerate(array, start=1):
+                yield n, _object(obj, path.name, n)
     else:
 
-        def _lines() -> Iterator[tuple[int, Any]]:
+        def objects() -> Iterator[tuple[int, dict[str, Any]]]:
             with open(path, encoding=encoding) as fh:
                 for n, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        yield n, json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(
-                            f"文件 {path.name} 第 {n} 行不是合法的 JSON：{exc.msg}。",
-                            hint="每行应是一个 JSON 对象。",
-                        ) from exc
+                    if line.strip():
+                        yield n, _object(_loads(line, path.name, n), path.name, n)
 
-        lines = _lines()
-    first_rows = []
     keys: dict[str, None] = {}
-    for n, obj in lines:
-        if not isinstance(obj, dict):
-            raise InputError(f"文件 {path.name} 第 {n} 行应是 JSON 对象。", hint="每行应是一个 JSON 对象。")
-        flat = _flatten(obj)
-        first_rows.append(flat)
-        keys.update(dict.fromkeys(flat))
-        if len(first_rows) >= 500:
-            break
-    if not first_rows:
+    for _, obj in objects():
+        keys.update(dict.fromkeys(_flatten(obj)))
+        if len(keys) > MAX_COLUMNS:
+            raise InputError(
+                f"文件 {path.name} 的对象共有超过 {MAX_COLUMNS} 个不同的键，未读取。",
+                hint="请确认导出的是问卷数据。",
+            )
+    if not keys:
         raise InputError(f"文件 {path.name} 是空的。", hint="请确认导出是否成功。")
     headers = list(keys)
 
     def rows() -> Iterator[list[str]]:
-        for flat in first_rows:
-            yield [_json_cell(flat.get(h)) for h in headers]
-        for n, obj in lines:
-            if not isinstance(obj, dict):
-                raise InputError(
-                    f"文件 {path.name} 第 {n} 行应是 JSON 对象。", hint="每行应是一个 JSON 对象。"
-                )
+        for _, obj in objects():
             flat = _flatten(obj)
             yield [_json_cell(flat.get(h)) for h in headers]
 
     return Table(headers, rows(), "jsonl", decoded.encoding, [])
+
+
+def _loads(text: str, name: str, line: int | None) -> Any:
+    where = f"第 {line} 行" if line else ""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"文件 {name} {where}不是合法的 JSON：{exc.msg}（第 {exc.lineno} 行第 {exc.colno} 列）。",
+            hint="每行应是一个 JSON 对象。",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            f"文件 {name} {where}的 JSON 嵌套层数过深，未读取。",
+            hint="问卷导出不会有这样的结构，请确认文件来源。",
+        ) from exc
+
+
+def _object(obj: Any, name: str, n: int) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise InputError(f"文件 {name} 第 {n} 行应是 JSON 对象。", hint="每行应是一个 JSON 对象。")
+    return obj
 
 
 def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -251,10 +264,25 @@ def check_file(path: Path, max_mb: float) -> None:
         )
 
 
-def open_table(path: Path, *, encoding: str | None = None) -> Table:
+def open_table(path: Path, *, encoding: str | None = None, limits: SheetLimits | None = None) -> Table:
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _read_excel(path)
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return _read_jsonl(path)
-    return _read_csv(path, encoding)
+        table = _read_excel(path, limits or SheetLimits())
+    elif suffix in (".jsonl", ".ndjson", ".json"):
+        table = _read_jsonl(path)
+    else:
+        table = _read_csv(path, encoding)
+    table.rows = _clean_rows(table.rows, table.headers, Path(path).name)
+    return table
+
+
+def _clean_rows(rows: Iterator[list[str]], headers: list[str], name: str) -> Iterator[list[str]]:
+    """Every cell through :func:`fuqing.textclean.clean_text`, looking at a row's cells only when the row as a
+    whole holds something to clean."""
+    for n, row in enumerate(rows, start=2):
+        if needs_cleaning("\t".join(row)):
+            row = [
+                clean_text(c, f"文件 {name} 第 {n} 行“{headers[i] if i < len(headers) else i + 1}”列")
+                for i, c in enumerate(row)
+            ]
+        yield row

@@ -52,7 +52,7 @@ def parse_datetime(cell: str) -> datetime | None:
         try:
             dt = datetime(y, mo, d, hh, mm, ss)
         except ValueError:
-            raise ValueProblem(f"日期“{c[:40]}”不存在（月或日超出范围）") from None
+            raise ValueProblem(f"日期“{_shown(c, 40)}”不存在（月或日超出范围）") from None
     if dt is None and re.fullmatch(r"\d{5}(\.\d+)?", c):  # an Excel serial date that lost its format
         dt = datetime(1899, 12, 30) + timedelta(days=float(c))
     if dt is None:
@@ -68,9 +68,9 @@ def parse_datetime(cell: str) -> datetime | None:
             except ValueError:
                 continue
     if dt is None:
-        raise ValueProblem(f"日期“{c[:40]}”无法识别（应类似 2024-05-01 或 2024/5/1 10:15:02）")
+        raise ValueProblem(f"日期“{_shown(c, 40)}”无法识别（应类似 2024-05-01 或 2024/5/1 10:15:02）")
     if not 1990 <= dt.year <= 2100:
-        raise ValueProblem(f"日期“{c[:40]}”的年份不合理")
+        raise ValueProblem(f"日期“{_shown(c, 40)}”的年份不合理")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=CST)
     return dt.astimezone(UTC)
@@ -92,7 +92,7 @@ def parse_duration(cell: str) -> float | None:
             if len(parts) == 3
             else float(parts[0] * 60 + parts[1])
         )
-    raise ValueProblem(f"答题用时“{c[:20]}”无法识别（应类似 123秒）")
+    raise ValueProblem(f"答题用时“{_shown(c, 20)}”无法识别（应类似 123秒）")
 
 
 _AGE = re.compile(r"(\d{1,3})\s*岁?\s*(以上|及以上|以下|及以下)?")
@@ -112,7 +112,7 @@ def parse_age(cell: str, *, today_year: int | None = None) -> int | None:
     elif m := _BIRTH_YEAR.fullmatch(c):
         age = year - int(m.group(1))
     else:
-        raise ValueProblem(f"年龄“{c[:20]}”无法识别（应为数字，如 38 或 30~34岁）")
+        raise ValueProblem(f"年龄“{_shown(c, 20)}”无法识别（应为数字，如 38 或 30~34岁）")
     if not 10 <= age <= 110:
         raise ValueProblem(f"年龄 {age} 不合理（应在 10 到 110 之间）")
     return age
@@ -187,3 +187,11 @@ def answer_text(value: Any) -> str:
     if isinstance(value, list):
         return "；".join(answer_text(v) for v in value if answer_text(v))
     return str(value)
+
+
+def _shown(value: str, limit: int) -> str:
+    """A cell echoed in an error message (stored with the upload, shown to staff): short, and redacted, since a
+    name or a phone number sometimes lands in the wrong column."""
+    from nlp.redact import redact
+
+    return redact(value[:limit]).text

@@ -13,8 +13,10 @@ import pytest
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from fuqing.config import Settings
+from fuqing.vault import Vault
 
 REPO = Path(__file__).resolve().parents[1]
+TEST_VAULT = Vault(bytes(range(32)), "test-key")  # a fixed key for core tests that seal contact fields
 SEED = REPO / "corpus" / "data" / "anhui-ponan-2022.raw.txt"
 
 
@@ -148,3 +150,49 @@ def install_corpus(template: Path, home: Path) -> None:
     """Give a test home the session's ingested corpus (documents, embedder and Chroma) instead of ingesting again."""
     for part in ("corpus", "chroma"):
         shutil.copytree(template / part, home / part, dirs_exist_ok=True)
+
+
+def insert_labelled(db, survey_id: int, rows: list[dict]) -> list[int]:  # type: ignore[no-untyped-def,type-arg]
+    """Responses with applied human labels (and their masks), without a tagger: for tests of what is counted.
+
+    Each row: county, township, village, labels (list), and optionally text, month, fieldworker, marital_status.
+    """
+    from datetime import UTC, datetime
+
+    from fuqing.models import Response, ResponseLabel
+    from nlp.taxonomy import taxonomy
+    from survey.masks import refresh_masks
+
+    tax = taxonomy()
+    ids = []
+    with db.session(write=True) as s:
+        for i, row in enumerate(rows):
+            r = Response(
+                survey_id=survey_id,
+                source_id=f"t{survey_id}-{i}",
+                county=row["county"],
+                township=row["township"],
+                village=row["village"],
+                fieldworker=row.get("fieldworker"),
+                marital_status=row.get("marital_status"),
+                answers={},
+                text_redacted=row.get("text", f"想找点活干，第{i}位"),
+                collected_at=datetime(2025, row.get("month", 3), 10, 2, 0, tzinfo=UTC),
+            )
+            s.add(r)
+            s.flush()
+            for lab in row["labels"]:
+                s.add(
+                    ResponseLabel(
+                        response_id=r.id,
+                        label=lab,
+                        family=tax.family_of(lab),
+                        score=0.9,
+                        source="human",
+                        status="applied",
+                    )
+                )
+            ids.append(r.id)
+        s.flush()
+        refresh_masks(s, ids)
+    return ids

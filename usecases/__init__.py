@@ -15,6 +15,7 @@ from usecases.corpus import (
     show_clause,
     show_document,
 )
+from usecases.data import backup, erase_response, erase_survey, expire_contacts, restore
 from usecases.demo import load_demo
 from usecases.evals import (
     classify_single_label,
@@ -28,7 +29,7 @@ from usecases.evals import (
 )
 from usecases.findings import ask, draft_findings, filter_choices, make_report, summarize
 from usecases.labels import response_labels, retag_responses, tag_text, train_model
-from usecases.responses import list_responses, submit_response
+from usecases.responses import list_responses, read_contact, submit_response
 from usecases.review import label_agreement, review_queue, review_response
 from usecases.sessions import SignIn, create_first_admin, needs_first_admin, resume, sign_in
 from usecases.surveys import create_survey, get_survey, list_surveys
@@ -52,13 +53,17 @@ __all__ = [
     "add_user",
     "allowed",
     "ask",
+    "backup",
     "classify_single_label",
     "compare_eval_runs",
     "create_first_admin",
     "create_survey",
     "create_token",
     "draft_findings",
+    "erase_response",
+    "erase_survey",
     "eval_run_file",
+    "expire_contacts",
     "filter_choices",
     "get_survey",
     "get_upload",
@@ -76,9 +81,11 @@ __all__ = [
     "make_report",
     "needs_first_admin",
     "read_audit_log",
+    "read_contact",
     "reindex_corpus",
-    "resume",
     "response_labels",
+    "restore",
+    "resume",
     "retag_responses",
     "review_queue",
     "review_response",

@@ -21,6 +21,7 @@ from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.config import Settings
 from fuqing.db import Database
+from fuqing.vault import Vault
 
 if TYPE_CHECKING:
     from corpus.service import Corpus
@@ -88,6 +89,11 @@ class Services:
     @property
     def db(self) -> Database:
         return self.database.get()
+
+    @functools.cached_property
+    def vault(self) -> Vault:
+        """Seals and opens respondents' identifying fields (the key lives outside the database)."""
+        return Vault.of(self.settings)
 
     def settle(self) -> None:
         """Wait until responses submitted before now are tagged, so that what a reader counts includes them."""

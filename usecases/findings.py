@@ -38,6 +38,7 @@ def ask(ctx: Ctx, question: str) -> dict[str, Any]:
             question,
             threshold=ctx.settings.small_cell_threshold,
             index=ctx.services.summary_index,
+            base=ctx.settings.rounding_base,
         )
 
 
@@ -100,6 +101,7 @@ def _summary(ctx: Ctx, filters: Filters, *, with_keywords: bool = True) -> dict[
             threshold=ctx.settings.small_cell_threshold,
             with_keywords=with_keywords,
             index=ctx.services.summary_index,
+            base=ctx.settings.rounding_base,
         )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fuqing.errors import NotFound
-from survey import responses
+from fuqing.models import Response
+from survey import contacts, responses
 from survey.responses import StoredResponse
 from usecases.context import Ctx, use_case
 
@@ -21,7 +22,7 @@ async def submit_response(ctx: Ctx, survey_id: int, data: dict[str, Any]) -> Sto
     if group is not None:
         return await group.submit(prepared)
     with ctx.db.session(write=True) as s:  # no service running: store and tag at once
-        [stored] = responses.store_responses(s, [prepared])
+        [stored] = responses.store_responses(s, [prepared], ctx.services.vault)
         if isinstance(stored, NotFound):
             raise stored
         if stored.created:
@@ -31,10 +32,21 @@ async def submit_response(ctx: Ctx, survey_id: int, data: dict[str, Any]) -> Sto
 
 @use_case("response:read")
 def list_responses(
-    ctx: Ctx, survey_id: int | None = None, *, limit: int = 50, offset: int = 0, raw: bool = False
+    ctx: Ctx, survey_id: int | None = None, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
-    """A page of responses; the raw (unredacted) text only for those who may read it."""
-    if raw:
-        ctx.actor.require("response:read_raw")
+    """A page of responses as staff see them: redacted text and answers, no identifying field."""
     with ctx.db.session() as s:
-        return responses.list_responses(s, survey_id, limit=limit, offset=offset, raw=raw)
+        return responses.list_responses(s, survey_id, limit=limit, offset=offset)
+
+
+@use_case("contact:read")
+def read_contact(ctx: Ctx, response_id: int) -> dict[str, Any]:
+    """The identifying fields of ONE respondent (to reach her again), for those who follow up; every read is an
+    audit entry that names the response, never what was read."""
+    with ctx.db.session() as s:
+        if s.get(Response, response_id) is None:
+            raise NotFound(f"没有编号为 {response_id} 的回答。", hint="请核对回答编号。")
+        found = contacts.read_contact(s, ctx.services.vault, response_id)
+    with ctx.db.session(write=True) as s:
+        ctx.audit(s, "contact.read", "response", response_id, found=found is not None)
+    return found or {"response_id": response_id, "fields": [], "text_raw": None}

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from fuqing.errors import Forbidden, NotFound, Unavailable
 from fuqing.models import Upload, UploadError
-from survey.intake import Inspection, UploadReport, import_file, inspect_file
+from survey.inspection import Inspection, inspect_file
+from survey.intake import UploadReport, import_file
 from survey.jobs import ImportJob
 from usecases.context import Ctx, use_case
 

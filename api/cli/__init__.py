@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from api.cli import corpus, evals, findings, labels, surveys, users
+from api.cli import corpus, data, evals, findings, labels, surveys, users
 from api.cli.common import console, new_app
 from fuqing.config import Settings
 
@@ -25,6 +25,10 @@ app.add_typer(labels.app, name="nlp")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.command("audit")(users.audit)
+app.command("contact")(surveys.contact)
+app.command("backup")(data.backup)
+app.command("restore")(data.restore)
+app.add_typer(data.erase_app, name="erase")
 
 
 @app.command("serve")

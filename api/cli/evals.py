@@ -12,7 +12,7 @@ from api.cli.common import console, new_app, print_json, use_ctx
 from fuqing.errors import InputError
 from usecases.evals import SavedRun
 
-app = new_app("评测：标注、公平性、稳健性、检索、起草、分词的质量，以及运行记录的查看与比较。")
+app = new_app("评测：标注、公平性、稳健性、检索、起草、分词、脱敏的质量，以及运行记录的查看与比较。")
 
 LIMIT = typer.Option(None, "--limit", help="只用前 N 条（快速试跑）")
 RESAMPLES = typer.Option(1000, "--resamples", help="自助法重抽样次数")
@@ -235,6 +235,54 @@ def segmentation(
         use_ctx(ctx), "segmentation", texts_file=texts, terms_file=terms, limit=limit, resamples=resamples
     )
     _finish(run, as_json)
+
+
+@app.command("redaction")
+def redaction(
+    ctx: typer.Context,
+    test: Path | None = typer.Option(
+        None,
+        "--test",
+        help='脱敏标注 JSONL（默认 evals/data/redaction_eval.jsonl；每行 {"id", "text", "pii": [{"kind", "text"}]}）',
+    ),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """脱敏评测：姓名、住址与各类号码逐类的召回率、精确率（95% 区间），以及普通回答被改动的比例。"""
+    run = uc.run_eval(use_ctx(ctx), "redaction", test=test, limit=limit, resamples=resamples)
+    m = run.result.metrics
+    per_kind = {
+        kind: {
+            "recall": b["recall"]["value"],
+            "precision": b["precision"]["value"],
+            "precision_exact": b["precision_exact"]["value"],
+            "n": b["recall"]["n"],
+            "replaced": b["precision"]["n"],
+        }
+        for kind, b in m["per_kind"].items()
+    }
+    extra = {
+        "n": m["n"],
+        "per_kind": per_kind,
+        "groups": {g: {k: b[k]["value"] for k in ("recall", "precision")} for g, b in m["groups"].items()},
+        "ordinary_changed_rate": m["ordinary_changed_rate"]["value"],
+        "targets_met": m["targets_met"],
+    }
+    _finish(run, as_json, extra)
+    if not as_json:
+        for kind, b in per_kind.items():
+            console.print(
+                f"  {kind:10s} recall {_fmt(b['recall'])} precision {_fmt(b['precision'])}  n={b['n']}"
+            )
+        missed = [k for k, ok in m["targets_met"].items() if not ok]
+        console.print("目标全部达到。" if not missed else f"[yellow]未达到的目标[/]：{'、'.join(missed)}")
+
+
+def _fmt(value: float | None) -> str:
+    from evals.report import fmt
+
+    return fmt(value)
 
 
 @app.command("all")

@@ -10,6 +10,7 @@ from rich.table import Table
 import usecases as uc
 from api.cli.common import console, print_json, use_ctx
 from api.cli.filters import with_filters
+from findings.disclosure import interval_text, share_text
 from findings.drafting import Draft
 from findings.reports import FORMATS
 from findings.summaries import Filters
@@ -34,8 +35,8 @@ def summary(ctx: typer.Context, filters: Filters, as_json: bool = JSON) -> None:
             table.add_row(
                 f"{v['name']}（{lab}）",
                 str(v["count"]),
-                f"{v['share']:.1%}",
-                f"{v['interval'][0]:.1%}–{v['interval'][1]:.1%}",
+                share_text(v),
+                interval_text(v),
             )
         console.print(table)
     if out["keywords"]:
@@ -64,9 +65,7 @@ def ask_cmd(
     s_ = out["summary"]
     console.print(f"符合条件的回答：{s_['respondents']} 份")
     for v in list(s_["needs"].values())[:5]:
-        console.print(
-            f"  {v['name']}：{v['count']}（{v['share']:.0%}，95% 区间 {v['interval'][0]:.0%}–{v['interval'][1]:.0%}）"
-        )
+        console.print(f"  {v['name']}：{v['count']}（{share_text(v, 0)}，95% 区间 {interval_text(v, 0)}）")
 
 
 @with_filters

@@ -162,3 +162,21 @@ def upload_show(
     _print_errors(up["errors"], up["id"])
     if up["message"]:
         console.print(f"[yellow]{up['message']}[/]")
+
+
+def contact(
+    ctx: typer.Context,
+    response_id: int = typer.Argument(..., help="回答编号"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """查看一位受访者的联系信息（加密保存的身份信息与原话）；每次查看都记入审计日志。"""
+    found = uc.read_contact(use_ctx(ctx), response_id)
+    if as_json:
+        print_json(found)
+        return
+    if not found["fields"] and not found["text_raw"]:
+        console.print(f"回答 #{response_id} 没有单独保存的联系信息。")
+    for f in found["fields"]:
+        console.print(f"{f['question']}：{f['value']}")
+    if found["text_raw"]:
+        console.print(f"原话：{found['text_raw']}")

@@ -16,7 +16,7 @@ token_app = new_app("令牌：为用户生成或撤销 API 令牌（只显示一
 def user_add(
     ctx: typer.Context,
     name: str = typer.Argument(...),
-    role: str = typer.Option(..., "--role", help="fieldworker | staff | researcher | admin"),
+    role: str = typer.Option(..., "--role", help="fieldworker | staff | caseworker | researcher | admin"),
     password: bool = typer.Option(False, "--password", help="同时设置网页登录密码（交互输入）"),
 ) -> None:
     """添加用户。"""

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["admin"])
 
 class UserIn(BaseModel):
     name: str
-    role: str = Field(..., description="fieldworker | staff | researcher | admin")
+    role: str = Field(..., description="fieldworker | staff | caseworker | researcher | admin")
     display_name: str | None = None
     password: str | None = None
 

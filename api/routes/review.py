@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 import usecases as uc
-from api.deps import ApiCtx
+from api.deps import ApiCtx, Id
 
 router = APIRouter(prefix="/api", tags=["labels"])
 
@@ -34,12 +34,12 @@ def queue(
 
 
 @router.get("/responses/{response_id}/labels")
-def response_labels(response_id: int, ctx: ApiCtx) -> list[dict[str, Any]]:
+def response_labels(response_id: Id, ctx: ApiCtx) -> list[dict[str, Any]]:
     return uc.response_labels(ctx, response_id)
 
 
 @router.post("/review/{response_id}")
-def correct(response_id: int, body: ReviewIn, ctx: ApiCtx) -> dict[str, Any]:
+def correct(response_id: Id, body: ReviewIn, ctx: ApiCtx) -> dict[str, Any]:
     return uc.review_response(ctx, response_id, body.labels)
 
 

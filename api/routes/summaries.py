@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 import usecases as uc
 from api.deps import ApiCtx
-from findings.reports import MEDIA
+from api.downloads import report_response
 from findings.summaries import Filters
 
 router = APIRouter(prefix="/api", tags=["findings"])
@@ -41,5 +41,4 @@ def drafts(body: Filters, ctx: ApiCtx) -> dict[str, Any]:
 @router.post("/reports")
 def report(body: Filters, ctx: ApiCtx, format: str = "docx") -> FileResponse:
     """Download a report (DOCX, XLSX, Markdown, HTML or CSV) for the given filters."""
-    path = uc.make_report(ctx, body, format)
-    return FileResponse(path, media_type=MEDIA[format], filename=f"fuqing-report.{format}")
+    return report_response(uc.make_report(ctx, body, format), format)

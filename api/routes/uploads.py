@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 import usecases as uc
-from api.deps import ApiCtx
+from api.deps import ApiCtx, Id
 from api.uploads import saved_upload
 from fuqing.errors import InputError
 
@@ -70,5 +70,5 @@ def uploads(ctx: ApiCtx) -> list[dict[str, Any]]:
 
 
 @router.get("/{upload_id}")
-def one_upload(upload_id: int, ctx: ApiCtx, limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
+def one_upload(upload_id: Id, ctx: ApiCtx, limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
     return uc.get_upload(ctx, upload_id, limit)

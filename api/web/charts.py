@@ -17,7 +17,7 @@ def chart_data(summary: dict[str, Any]) -> dict[str, Any]:
     needs = summary.get("needs", {})
     groups = summary.get("groups", {})
     need_ids = list(needs)
-    group_ids = [g for g in groups if groups[g]["share"] > 0]
+    group_ids = [g for g in groups if groups[g]["share"]]
     heat = []
     for gi, g in enumerate(group_ids):
         row = summary.get("crosstab", {}).get(g, {})
@@ -28,7 +28,7 @@ def chart_data(summary: dict[str, Any]) -> dict[str, Any]:
     return {
         "needs": {
             "names": [needs[n]["name"] for n in need_ids],
-            "percent": [round(needs[n]["share"] * 100, 1) for n in need_ids],
+            "percent": [round((needs[n]["share"] or 0) * 100, 1) for n in need_ids],
             "counts": [_num(needs[n]["count"]) for n in need_ids],
         },
         "heatmap": {
@@ -39,6 +39,6 @@ def chart_data(summary: dict[str, Any]) -> dict[str, Any]:
         },
         "trend": {
             "months": [t["month"] for t in summary.get("trend", [])],
-            "counts": [t["respondents"] for t in summary.get("trend", [])],
+            "counts": [_num(t["respondents"]) for t in summary.get("trend", [])],
         },
     }

@@ -11,11 +11,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 import usecases as uc
+from api.deps import Id
 from api.uploads import save_upload, upload_dir
 from api.web.context import Page, RespondPage, UploadPage, UploadsPage
 from fuqing.errors import InputError
-from survey.intake import Inspection
+from survey.inspection import Inspection
 from survey.mapping import ROLES
+from survey.privacy import FieldClass
+
+CLASS_LABELS = {
+    FieldClass.identifying: "身份信息（加密单独保存）",
+    FieldClass.quasi: "间接识别信息",
+    FieldClass.analytic: "调查内容",
+}
 
 router = APIRouter(include_in_schema=False)
 MARITAL = ["未婚", "已婚", "离异", "丧偶"]
@@ -69,13 +77,21 @@ async def upload_start(request: Request, page: UploadPage) -> HTMLResponse:
     return page.render("_job.html", job=job)
 
 
-def _mapping_override(form: FormData) -> dict[str, str] | None:
-    """The roles whose column the person changed from the guess ("-" switches a guessed role off)."""
-    override = {}
+def _mapping_override(form: FormData) -> dict[str, Any] | None:
+    """The roles whose column the person changed from the guess ("-" switches a guessed role off), and the columns
+    whose class (identifying, quasi, analytic) they changed."""
+    override: dict[str, Any] = {}
     for role in ROLES:
         chosen, guessed = str(form.get(f"map_{role}") or ""), str(form.get(f"guess_{role}") or "")
         if chosen != guessed:
             override[role] = chosen or "-"
+    privacy = {
+        name.removeprefix("privacy_"): str(value)
+        for name, value in form.items()
+        if name.startswith("privacy_") and str(value) != str(form.get(f"guess_{name}") or "")
+    }
+    if privacy:
+        override["privacy"] = privacy
     return override or None
 
 
@@ -90,7 +106,7 @@ def uploads(page: UploadsPage) -> HTMLResponse:
 
 
 @router.get("/uploads/{upload_id}", response_class=HTMLResponse)
-def upload_detail(upload_id: int, page: UploadsPage) -> HTMLResponse:
+def upload_detail(upload_id: Id, page: UploadsPage) -> HTMLResponse:
     up = uc.get_upload(page.uc, upload_id, 500)
     return page.render("upload_detail.html", up=up, errors=up["errors"])
 
@@ -111,7 +127,8 @@ async def respond(request: Request, page: RespondPage) -> HTMLResponse | Redirec
     survey = str(form.get("survey_id") or "")
     if not survey.isdigit():
         raise InputError("请选择调查。", hint="在“调查”下拉框中选择这份回答属于哪个调查。")
-    data = {k: (str(form.get(k) or "").strip() or None) for k in FORM_FIELDS}
+    data: dict[str, Any] = {k: (str(form.get(k) or "").strip() or None) for k in FORM_FIELDS}
+    data["contact"] = {k: str(form.get(f"contact_{k}") or "").strip() for k in ("name", "phone", "address")}
     stored = await uc.submit_response(page.uc, int(survey), data)
     if page.is_partial:
         return page.render("_saved.html", rid=stored.id, created=stored.created)

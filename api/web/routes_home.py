@@ -61,7 +61,10 @@ def login(
 @router.post("/logout", response_model=None)
 def logout(page: AnyPage) -> HTMLResponse | RedirectResponse:
     page.session, page.set_session = new_session(), True
-    return page.redirect("/")
+    # The browser forgets what this site stored (unsent drafts of answers) as well as the session.
+    response = page.redirect("/")
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @router.post("/setup", response_model=None)

@@ -10,10 +10,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 import usecases as uc
+from api.deps import Id
+from api.downloads import report_response
 from api.web.charts import chart_data
 from api.web.context import CorpusPage, Page, ReportPage, ReviewPage, StaffPage
 from api.web.filters import filters_from, query_of
-from findings.reports import MEDIA
 from findings.summaries import Filters
 from fuqing.errors import InputError
 from nlp.taxonomy import taxonomy
@@ -80,8 +81,7 @@ def clause(clause_id: str, page: CorpusPage) -> HTMLResponse:
 def report_download(fmt: str, page: ReportPage) -> FileResponse:
     if fmt not in WEB_REPORTS:
         raise InputError(f"不支持的报告格式 {fmt!r}。", hint="网页上可下载 DOCX 或 XLSX。")
-    path = uc.make_report(page.uc, filters_from(page.request.query_params), fmt)
-    return FileResponse(path, media_type=MEDIA[fmt], filename=f"fuqing-report.{fmt}")
+    return report_response(uc.make_report(page.uc, filters_from(page.request.query_params), fmt), fmt)
 
 
 def _label_names() -> dict[str, str]:
@@ -100,7 +100,7 @@ def review_page(page: ReviewPage) -> HTMLResponse:
 
 
 @router.post("/review/{response_id}", response_class=HTMLResponse)
-async def review_post(response_id: int, request: Request, page: ReviewPage) -> HTMLResponse:
+async def review_post(response_id: Id, request: Request, page: ReviewPage) -> HTMLResponse:
     form = await request.form()
     chosen = None if form.get("action") == "accept" else [str(v) for v in form.getlist("labels")]
     result = await run_in_threadpool(

@@ -10,7 +10,7 @@ from evals.runs import save_run
 from evals.suite import Suite
 from fuqing.config import Settings
 
-SUITES = ("classify", "fairness", "robustness", "retrieval", "drafting", "segmentation")
+SUITES = ("classify", "fairness", "robustness", "retrieval", "drafting", "segmentation", "redaction")
 
 
 def suite_class(name: str) -> type[Suite[Any, Any]]:
@@ -39,6 +39,10 @@ def suite_class(name: str) -> type[Suite[Any, Any]]:
         from evals.suites.segmentation import SegmentationSuite
 
         return SegmentationSuite
+    if name == "redaction":
+        from evals.suites.redaction import RedactionSuite
+
+        return RedactionSuite
     raise KeyError(name)
 
 

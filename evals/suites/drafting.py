@@ -32,6 +32,7 @@ from fuqing.config import Settings
 from fuqing.errors import InputError, NotFound
 from fuqing.jsonl import read_jsonl
 from fuqing.timeutil import CST
+from fuqing.vault import Vault
 from nlp.labelled import LabelledRow
 from nlp.tagger import Tagging, TagLabel
 from nlp.taxonomy import taxonomy
@@ -98,8 +99,9 @@ def summary_numbers(summary: dict[str, Any]) -> set[str]:
     for fam in ("needs", "groups"):
         for v in summary.get(fam, {}).values():
             out.add(str(v["count"]))
-            out.add(f"{v['share'] * 100:.1f}%")
-            out.add(f"{round(v['share'] * 100)}%")
+            if v["share"] is not None:
+                out.add(f"{v['share'] * 100:.1f}%")
+                out.add(f"{round(v['share'] * 100)}%")
     for row in summary.get("crosstab", {}).values():
         out.update(str(c) for c in row.values())
     return out
@@ -113,6 +115,7 @@ def load_responses(rows: list[LabelledRow], home: Path) -> Any:
     from survey.surveys import create_survey
 
     db = open_database(Settings(home=home))
+    vault = Vault.of(Settings(home=home))
     tax = taxonomy()
     with db.session(write=True) as s:
         sid = create_survey(s, "起草评测", actor=SYSTEM).id
@@ -130,7 +133,7 @@ def load_responses(rows: list[LabelledRow], home: Path) -> Any:
                 "channel": meta.get("channel"),
                 "collected_at": datetime.combine(date.fromisoformat(when), dtime(12), CST) if when else None,
             }
-            resp, _ = submit_response(s, sid, data, SYSTEM)
+            resp, _ = submit_response(s, sid, data, SYSTEM, vault)
             ids.append(resp.id)
         taggings = [
             Tagging([TagLabel(lab, tax.family_of(lab), 1.0, "human", "金标签", "gold") for lab in r.labels])

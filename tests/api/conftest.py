@@ -17,7 +17,7 @@ def api(db_settings, model_template):  # type: ignore[no-untyped-def]
     db = open_database(db_settings)
     tokens = {}
     with db.session() as s:
-        for role in ("fieldworker", "staff", "researcher", "admin"):
+        for role in ("fieldworker", "staff", "caseworker", "researcher", "admin"):
             add_user(s, role, role)
             tokens[role] = create_token(s, role)
         add_user(s, "fieldworker2", "fieldworker")

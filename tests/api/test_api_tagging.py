@@ -46,8 +46,14 @@ def test_summaries_endpoint(api):
             headers=auth(api, "fieldworker"),
         )
     out = api.get("/api/summaries", params={"county": "金寨县"}, headers=auth(api, "staff")).json()
-    assert out["respondents"] == 6 and set(out) >= {"needs", "groups", "crosstab", "keywords", "quotes"}
-    assert out["needs"]["employment"]["count"] >= 5
+    assert out["respondents"] == 5 and set(out) >= {
+        "needs",
+        "groups",
+        "crosstab",
+        "keywords",
+        "quotes",
+    }  # 6, rounded
+    assert out["needs"]["employment"]["count"] == 5
     assert api.get("/api/summaries", headers=auth(api, "fieldworker")).status_code == 403
     bad = api.get("/api/summaries", params={"group": "boss"}, headers=auth(api, "staff"))
     assert bad.status_code == 422 and "boss" in bad.json()["error"]["message"]
@@ -68,4 +74,4 @@ def test_ask_endpoint(api):
         "/api/ask", json={"question": "金寨县的留守妇女最需要什么"}, headers=auth(api, "staff")
     ).json()
     assert out["filters"] == {"county": "金寨县", "group": "left_behind"} and out["not_understood"] == []
-    assert out["summary"]["respondents"] == 1
+    assert out["summary"]["respondents"] == "<5"  # one answer: nothing is shown

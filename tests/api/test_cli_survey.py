@@ -106,7 +106,7 @@ def test_summary_cli(tmp_path: Path, model_template):
     res = _run(home, "summary", "--county", "金寨县", "--json")
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["respondents"] == 6 and set(out) >= {
+    assert out["respondents"] == 5 and set(out) >= {  # 6 answers, published rounded to a multiple of 5
         "respondents",
         "needs",
         "groups",
@@ -114,6 +114,6 @@ def test_summary_cli(tmp_path: Path, model_template):
         "keywords",
         "quotes",
     }
-    assert out["needs"]["employment"]["count"] >= 1
+    assert out["needs"]["employment"]["count"] in (5, "<5")  # published: rounded, or withheld below 5
     res = _run(home, "summary", "--since", "2025-13-01")
     assert res.exit_code == 2 and "2025-06-01" in res.output

@@ -33,7 +33,7 @@ def test_inserted_personal_numbers_are_real_and_redactable():
     for _ in range(50):
         assert valid_resident_id(random_resident_id(rng))
     for i in range(20):
-        assert redact(perturb("phone", TEXT, i)).counts.get("mobile") == 1
+        assert redact(perturb("phone", TEXT, i)).counts.get("phone") == 1
         assert redact(perturb("id_number", TEXT, i)).counts.get("id_number") == 1
 
 

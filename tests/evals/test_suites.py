@@ -20,7 +20,7 @@ from fuqing.actors import Actor
 from fuqing.config import Settings
 from nlp.labelled import read_labelled
 from nlp.llm_tagger import LLMTagger
-from tests.conftest import install_model
+from tests.conftest import TEST_VAULT, install_model
 
 SYSTEM = Actor.system()
 
@@ -42,7 +42,7 @@ def _add_reviews(settings: Settings, rows) -> None:  # type: ignore[no-untyped-d
     with db.session(write=True) as s:
         sid = create_survey(s, "复核", actor=SYSTEM).id
         for r in rows:
-            resp, _ = submit_response(s, sid, {"text": r.text, "source_id": r.id}, SYSTEM)
+            resp, _ = submit_response(s, sid, {"text": r.text, "source_id": r.id}, SYSTEM, TEST_VAULT)
             review(s, resp.id, r.labels, SYSTEM)
     db.dispose()
 

@@ -57,7 +57,6 @@ def filled(db):
                 township=township,
                 village=village,
                 answers={},
-                text_raw=text,
                 text_redacted=text,
                 collected_at=datetime(2025, month, 10, 2, 0, tzinfo=UTC),
             )

@@ -2,13 +2,16 @@ from datetime import date
 
 import pytest
 
-from findings.summaries import Filters, summarize, wilson
+from findings.disclosure import wilson
+from findings.summaries import Filters, summarize
 from fuqing.errors import InputError
+
+EXACT = {"threshold": 1, "base": 1}  # no disclosure control: the counting itself, checked against the rows
 
 
 def test_counts_shares_intervals_and_crosstab(filled):
     with filled.session() as s:
-        out = summarize(s, Filters())
+        out = summarize(s, Filters(), **EXACT)
     assert out["respondents"] == 16
     emp = out["needs"]["employment"]
     assert emp["count"] == 6 and emp["share"] == round(6 / 16, 4) and emp["interval"] == list(wilson(6, 16))
@@ -32,21 +35,40 @@ def test_wilson_interval_known_value():
 
 def test_filters(filled):
     with filled.session() as s:
-        lb = summarize(s, Filters(county="金寨县", group="left_behind"))
+        lb = summarize(s, Filters(county="金寨县", group="left_behind"), **EXACT)
         assert lb["respondents"] == 9 and lb["needs"]["employment"]["count"] == 6
         assert lb["regions"][0]["level"] == "township"
-        spring = summarize(s, Filters(since=date(2025, 4, 1), until=date(2025, 4, 30)))
+        spring = summarize(s, Filters(since=date(2025, 4, 1), until=date(2025, 4, 30)), **EXACT)
         assert spring["respondents"] == 5
         none = summarize(s, Filters(county="不存在县"))
         assert none["respondents"] == 0 and "没有符合条件" in none["message"] and none["quotes"] == []
 
 
-def test_small_cells_are_protected(filled):
+def test_published_figures_are_rounded_and_small_cells_withheld(filled):
+    with filled.session() as s:
+        out = summarize(s, Filters())
+    assert out["respondents"] == 15  # 16 rounded to a multiple of 5
+    emp = out["needs"]["employment"]
+    assert emp["count"] == 5 and emp["share"] == round(5 / 15, 4) and emp["interval"] == list(wilson(5, 15))
+    assert out["groups"]["left_behind"]["count"] == 10 and out["groups"]["single_mother"]["count"] == "<5"
+    assert (
+        out["groups"]["single_mother"]["share"] is None and out["groups"]["single_mother"]["interval"] is None
+    )
+    assert out["crosstab"]["left_behind"] == {"employment": 5, "childcare_education": "<5"}
+
+
+def test_a_selection_below_the_threshold_shows_nothing(filled):
     with filled.session() as s:
         village = summarize(s, Filters(county="金寨县", township="天堂寨镇", village="前畈村"))
-    assert village["respondents"] == 2
-    assert village["needs"]["skills_training"]["count"] == "<5"
-    assert village["quotes"] == []  # the village has 2 respondents: no quote may come from it
+    assert village["respondents"] == "<5" and "不足 5 份" in village["message"]
+    assert village["needs"] == {} and village["quotes"] == [] and village["keywords"] == []
+
+
+def test_places_that_add_up_protect_each_other(filled):
+    with filled.session() as s:
+        county = summarize(s, Filters(county="金寨县"))
+    sizes = {r["name"]: r["respondents"] for r in county["regions"]}
+    assert sizes == {"梅山镇": "不公开", "天堂寨镇": "<5"}  # 10 − 梅山镇 would give 天堂寨镇 back
     with filled.session() as s:
         township = summarize(s, Filters(county="金寨县", township="梅山镇"))
     assert township["regions"][0]["level"] == "village"

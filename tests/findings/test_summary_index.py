@@ -14,6 +14,7 @@ from nlp.taxonomy import taxonomy
 from survey.masks import refresh_masks
 from survey.responses import submit_response
 from survey.review import review
+from tests.conftest import TEST_VAULT
 
 SYSTEM = Actor.system()
 
@@ -67,7 +68,6 @@ def generated(db):
                 age_band=r["age_band"],
                 collected_at=r["collected_at"],
                 answers={},
-                text_raw=r["text"],
                 text_redacted=r["text"],
             )
             s.add(resp)
@@ -137,7 +137,7 @@ def test_index_counts_match_the_rows(generated, f):
     db, survey_id, rows = generated
     index = SummaryIndex()
     with db.session() as s:
-        out = summarize(s, f, threshold=1, index=index, with_keywords=False)
+        out = summarize(s, f, threshold=1, base=1, index=index, with_keywords=False)
     n, labels, months = _expected(rows, f)
     assert out["respondents"] == n
     if n == 0:
@@ -148,14 +148,14 @@ def test_index_counts_match_the_rows(generated, f):
     assert sum(r["respondents"] for r in out["regions"]) == n
     # The one-off path (an index loaded with the filter's SQL conditions) gives the same summary.
     with db.session() as s:
-        assert summarize(s, f, threshold=1, with_keywords=False) == out
+        assert summarize(s, f, threshold=1, base=1, with_keywords=False) == out
 
 
 def test_index_follows_new_responses_and_reviews(generated):
     db, survey_id, rows = generated
     index = SummaryIndex()
     with db.session() as s:
-        before = summarize(s, Filters(county="金寨县"), index=index, with_keywords=False)
+        before = summarize(s, Filters(county="金寨县"), index=index, with_keywords=False, threshold=1, base=1)
     loaded, rev = index.n, index.rev
     assert loaded == len(rows)
     with db.session(write=True) as s:
@@ -164,12 +164,13 @@ def test_index_follows_new_responses_and_reviews(generated):
             survey_id,
             {"text": "想学电商", "county": "金寨县", "township": "梅山镇", "village": "梅山一村"},
             SYSTEM,
+            TEST_VAULT,
         )
     target = next(r for r in rows if r["county"] == "金寨县" and "employment" not in r["labels"])
     with db.session(write=True) as s:
         review(s, target["id"], ["employment"], SYSTEM)
     with db.session() as s:
-        after = summarize(s, Filters(county="金寨县"), index=index, with_keywords=False)
+        after = summarize(s, Filters(county="金寨县"), index=index, with_keywords=False, threshold=1, base=1)
     assert index.rev > rev and index.n == loaded + 1  # the review updated a row in place
     assert after["respondents"] == before["respondents"] + 1
     assert after["needs"]["employment"]["count"] == before["needs"]["employment"]["count"] + 1

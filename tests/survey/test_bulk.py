@@ -15,7 +15,7 @@ ROW = {
     "collected_at": datetime(2025, 3, 9, 23, 30, 5, 123456, tzinfo=UTC),
     "answers": {"q1": ["甲", {"option": "其他", "text": "养蜂"}], "q2": None},
     "redactions": {},
-    "text_raw": "电话13912345678",
+    "text_redacted": "电话〔手机号〕",
     "flag_too_fast": True,
 }
 

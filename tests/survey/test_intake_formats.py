@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -5,7 +6,10 @@ import yaml
 
 from fuqing.actors import Actor
 from fuqing.models import Response
-from survey.intake import import_file, inspect_file
+from fuqing.vault import Vault
+from survey.contacts import read_contact
+from survey.inspection import inspect_file
+from survey.intake import import_file
 from tests.fixtures import exports
 
 SYSTEM = Actor.system()
@@ -49,10 +53,15 @@ def test_wjx_text_variant_csv(db, db_settings, tmp_path: Path, encoding: str):
     }
     assert rows[1].answers["q7"]["法律咨询"] == "(跳过)"
     assert r0.answers["q8"] == ["医疗", "就业", "培训"]
-    # personal numbers are redacted in the analysed text; the raw text is kept for admins only
-    assert "13812345678" in r2.text_raw and "13812345678" not in r2.text_redacted
+    # personal numbers are redacted in the analysed text and in the stored answers; the raw text is sealed apart
+    assert "13812345678" not in r2.text_redacted and "13812345678" not in json.dumps(
+        r2.answers, ensure_ascii=False
+    )
     assert "〔身份证号〕" in r2.text_redacted and "〔手机号〕" in r2.text_redacted
-    assert r2.redactions == {"id_number": 1, "mobile": 1}
+    assert r2.redactions.get("id_number") == 1 and sum(r2.redactions.values()) == 2
+    with db.session() as s:
+        sealed = read_contact(s, Vault.of(db_settings), r2.id)
+    assert sealed is not None and "13812345678" in sealed["text_raw"]
     assert r0.ip_hash and "36.5" not in r0.ip_hash
 
 
@@ -99,7 +108,7 @@ def test_kobo_exports(db, db_settings, tmp_path: Path, builder):
     )
     assert rows[0].answers["difficulties"] == ["income", "childcare"]
     assert "income" not in rows[0].answers  # the 0/1 detail columns are folded into the parent
-    assert rows[0].text_raw.startswith("孩子他爸")
+    assert rows[0].text_redacted.startswith("孩子他爸")
     assert rows[0].collected_at is not None
 
 
@@ -110,7 +119,7 @@ def test_odk_central_export(db, db_settings, tmp_path: Path):
     assert report.format == "ODK Central" and report.rows_ok == 8
     rows = _responses(db, report.survey_id)
     assert rows[0].source_id.startswith("uuid:") and rows[0].village == "小河村" and rows[0].age == 38
-    assert rows[0].fieldworker == "王芳" and rows[0].text_raw.startswith("孩子他爸")
+    assert rows[0].fieldworker == "王芳" and rows[0].text_redacted.startswith("孩子他爸")
 
 
 def test_plain_gbk_csv_with_mapping_file(db, db_settings, tmp_path: Path):
@@ -135,7 +144,9 @@ def test_plain_gbk_csv_with_mapping_file(db, db_settings, tmp_path: Path):
     )
     assert report.mapping["需求开放题"] == "备注"
     rows = _responses(db, report.survey_id)
-    assert rows[0].source_id == "A000" and rows[0].text_raw == "=1+1"  # formula-like text is stored as text
+    assert (
+        rows[0].source_id == "A000" and rows[0].text_redacted == "=1+1"
+    )  # formula-like text is stored as text
 
 
 def test_jsonl(db, db_settings, tmp_path: Path):
@@ -148,5 +159,5 @@ def test_jsonl(db, db_settings, tmp_path: Path):
         rows[0].source_id == "r0"
         and rows[0].county == "金寨县"
         and rows[0].age == 38
-        and rows[0].text_raw.startswith("孩子他爸")
+        and rows[0].text_redacted.startswith("孩子他爸")
     )

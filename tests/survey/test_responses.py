@@ -7,6 +7,7 @@ from fuqing.actors import Actor
 from fuqing.errors import InputError, NotFound
 from fuqing.models import AuditLog, Response
 from survey.responses import StoredResponse, prepare_response, store_responses, submit_response
+from tests.conftest import TEST_VAULT
 
 SYSTEM = Actor.system()
 
@@ -14,7 +15,7 @@ SYSTEM = Actor.system()
 def test_store_responses_groups_and_answers_each_submission(db, survey_id):
     sid = survey_id
     with db.session(write=True) as s:
-        before, _ = submit_response(s, sid, {"source_id": "old", "text": "以前交过"}, SYSTEM)
+        before, _ = submit_response(s, sid, {"source_id": "old", "text": "以前交过"}, SYSTEM, TEST_VAULT)
     items = [
         prepare_response(sid, {"source_id": "a", "text": "电话13912345678，想找活干"}, SYSTEM),
         prepare_response(sid, {"source_id": "old", "text": "又交了一次"}, SYSTEM),
@@ -23,9 +24,9 @@ def test_store_responses_groups_and_answers_each_submission(db, survey_id):
         prepare_response(sid, {"text": "没有编号"}, SYSTEM),
     ]
     with db.session(write=True) as s:
-        out = store_responses(s, items)
+        out = store_responses(s, items, TEST_VAULT)
     a, old, again, missing, anon = out
-    assert isinstance(a, StoredResponse) and a.created and a.redactions == {"mobile": 1}
+    assert isinstance(a, StoredResponse) and a.created and a.redactions == {"phone": 1}
     assert isinstance(old, StoredResponse) and (old.id, old.created) == (before.id, False)
     assert isinstance(again, StoredResponse) and (again.id, again.created) == (a.id, False)
     assert isinstance(missing, NotFound) and str(sid + 99) in missing.message

@@ -7,6 +7,7 @@ from fuqing.models import Response, ResponseLabel, Survey
 from nlp.tagger import Tagger, Tagging
 from survey.responses import submit_response
 from survey.tag_queue import TaggingQueue
+from tests.conftest import TEST_VAULT
 
 SYSTEM = Actor.system()
 
@@ -31,7 +32,7 @@ def _submit(db, survey_id: int, texts: list[str]) -> list[int]:
     ids = []
     with db.session(write=True) as s:
         for t in texts:
-            ids.append(submit_response(s, survey_id, {"text": t}, SYSTEM)[0].id)
+            ids.append(submit_response(s, survey_id, {"text": t}, SYSTEM, TEST_VAULT)[0].id)
     return ids
 
 

@@ -15,7 +15,7 @@ from tests.usecases.conftest import ctx_of
 def test_concurrent_submissions_share_one_transaction(services, db, survey_id):
     sid = survey_id
     tagged: list[list[int]] = []
-    services.submissions = SubmissionGroup(db, tagged.append)
+    services.submissions = SubmissionGroup(db, tagged.append, services.vault)
     ctx = ctx_of(services, "fieldworker")
 
     async def burst():
@@ -55,7 +55,7 @@ def test_a_failed_write_fails_every_waiting_submission(services, db, survey_id):
         pytest.skip("one database is enough to break on purpose")
     with db.engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE audit_log")  # every store now fails inside its transaction
-    services.submissions = SubmissionGroup(db, lambda ids: None)
+    services.submissions = SubmissionGroup(db, lambda ids: None, services.vault)
     ctx = ctx_of(services, "fieldworker")
 
     async def two():

@@ -9,6 +9,7 @@ from fuqing.auth import revoke_tokens
 from fuqing.models import Response
 from survey.responses import submit_response
 from survey.surveys import create_survey
+from tests.conftest import TEST_VAULT
 from tests.web.conftest import csrf_of, post, sign_in
 
 SYSTEM = Actor.system()
@@ -107,7 +108,7 @@ def test_user_text_is_shown_as_text_everywhere(web) -> None:  # type: ignore[no-
                 "township": "<i>镇</i>",
                 "village": "村",
             }
-            resp, _ = submit_response(s, survey.id, data, SYSTEM)
+            resp, _ = submit_response(s, survey.id, data, SYSTEM, TEST_VAULT)
             rows.append(resp)
         web.app.state.services.tag_batch(s, [r.id for r in rows])
         s.get(Response, rows[0].id).review_status = "queued"

@@ -108,7 +108,9 @@
     var key = form.getAttribute("data-draft");
     var note = document.getElementById("draft-note"), result = document.getElementById("respond-result");
     var source = form.querySelector("[name=source_id]");
-    function fields() { return Array.prototype.filter.call(form.elements, function (el) { return el.name && el.name !== "csrf" && el.type !== "submit"; }); }
+    // Contact fields (data-private) never go into the draft: a phone left in a shared phone's storage would
+    // tell the next user who answered.
+    function fields() { return Array.prototype.filter.call(form.elements, function (el) { return el.name && el.name !== "csrf" && el.type !== "submit" && !el.hasAttribute("data-private"); }); }
     function save() { var d = {}; fields().forEach(function (el) { d[el.name] = el.value; }); localStorage.setItem(key, JSON.stringify(d)); }
     var saved = localStorage.getItem(key);
     if (saved) {
@@ -133,6 +135,7 @@
           if (r.ok) {
             localStorage.removeItem(key);
             form.querySelector("[name=text]").value = "";
+            form.querySelectorAll("[data-private]").forEach(function (el) { el.value = ""; });
             source.value = newId();
             note.textContent = "";
             save();
@@ -144,6 +147,13 @@
         });
     });
   }
+
+  // ---- signing out forgets every unsent draft of this browser ---------------------------------------------
+  document.addEventListener("submit", function (e) {
+    if (e.target.matches && e.target.matches("form[action='/logout']")) {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf("fuqing-respond-draft") === 0) localStorage.removeItem(k); });
+    }
+  });
 
   function init(root) { drawCharts(root); cascade(root); dropzone(root); draftForm(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
