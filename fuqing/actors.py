@@ -37,6 +37,11 @@ class Actor:
         return cls(f"cli:{_os_user()}", Role.admin, None, "cli")
 
     @classmethod
+    def anonymous(cls, channel: str) -> Actor:
+        """Nobody signed in (a failed sign-in, for the audit log): the least role, and no account."""
+        return cls("anonymous", Role.fieldworker, None, channel)
+
+    @classmethod
     def system(cls) -> Actor:
         return cls("system", Role.admin, None, "system")
 

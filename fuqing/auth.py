@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fuqing.errors import AuthError, Conflict, InputError, NotFound
-from fuqing.models import ApiToken, User
+from fuqing.models import ApiToken, User, WebSession
+from fuqing.passwords import hash_password, needs_rehash, verify_password
 from fuqing.timeutil import utcnow
 
 
@@ -75,21 +75,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, 240_000)
-    return f"pbkdf2_sha256$240000${salt.hex()}${digest.hex()}"
-
-
-def _check_password(password: str, stored: str) -> bool:
-    try:
-        _algo, iterations, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
-        return False
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations))
-    return hmac.compare_digest(digest.hex(), digest_hex)
-
-
 def password_fingerprint(user: User) -> str:
     """A short digest of the stored password hash: a web session opened with the password ends when it changes."""
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
@@ -119,7 +104,7 @@ def add_user(
         name=name,
         role=r.value,
         display_name=display_name,
-        password_hash=_hash_password(password) if password else None,
+        password_hash=hash_password(password) if password else None,
     )
     session.add(user)
     session.flush()
@@ -127,9 +112,22 @@ def add_user(
 
 
 def set_password(session: Session, name: str, password: str) -> None:
+    """A new password; every web session of the account ends."""
     if len(password) < 8:
         raise InputError("密码至少 8 位。", hint="请设置更长的密码。")
-    get_user(session, name).password_hash = _hash_password(password)
+    user = get_user(session, name)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user.id)
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """End every open web session of the account (sign-out everywhere); how many were open."""
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def create_token(session: Session, name: str, label: str | None = None) -> str:
@@ -163,14 +161,14 @@ def authenticate_token(session: Session, token: str | None) -> User:
 
 
 def authenticate_password(session: Session, name: str, password: str) -> User:
+    """The account, if the password is right. The same work whether or not the name exists (see
+    fuqing/passwords.py); an old or weaker hash is replaced by a current one on success."""
     user = session.scalar(select(User).where(User.name == name))
-    if (
-        user is None
-        or not user.password_hash
-        or not user.active
-        or not _check_password(password, user.password_hash)
-    ):
+    stored = user.password_hash if user is not None and user.active else None
+    if not verify_password(password, stored) or user is None or stored is None:
         raise AuthError("用户名或密码不正确。", hint="请重试，或请管理员重置密码。")
+    if needs_rehash(stored):
+        user.password_hash = hash_password(password)
     return user
 
 
@@ -181,4 +179,5 @@ def revoke_tokens(session: Session, name: str) -> int:
         if t.revoked_at is None:
             t.revoked_at = utcnow()
             n += 1
+    end_sessions(session, user.id)  # the web sessions end with the tokens, also those opened with a password
     return n

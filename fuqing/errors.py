@@ -77,3 +77,11 @@ class Unavailable(FuqingError):
     code = "unavailable"
     http_status = 503
     exit_code = 7
+
+
+class TooManyAttempts(FuqingError):
+    """Sign-in refused for a while after repeated failures (fuqing/throttle.py)."""
+
+    code = "too_many_attempts"
+    http_status = 429
+    exit_code = 5

@@ -11,5 +11,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(dt: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives back naive datetimes)."""
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
 def as_aware(dt: datetime, default_tz: timezone = CST) -> datetime:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=default_tz)

@@ -60,6 +60,9 @@ class UploadReport:
     rows_ok: int = 0
     rows_failed: int = 0
     rows_duplicate: int = 0
+    duplicate_rows: list[int] = field(
+        default_factory=list
+    )  # the first few, for the report and the upload page
     rows_flagged: int = 0
     mapping: dict[str, str] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -93,6 +96,8 @@ class _Importer:
         actor: Actor,
         *,
         check_existing: bool = True,
+        file_key: str = "",
+        legacy_keys: bool = False,
     ):
         self.db = db
         self.insp = inspection
@@ -104,7 +109,11 @@ class _Importer:
             ip_key=install_key(settings),
             default_fieldworker=actor.name if actor.is_fieldworker else None,
             identifying=inspection.identifying,
+            file_key=file_key,
         )
+        # The same file was imported into this survey by a version that keyed rows differently: recognise its
+        # rows by their old keys too, so that the re-upload stays idempotent.
+        self.legacy_keys = legacy_keys
         self.vault = Vault.of(settings)
         self.seen: set[str] = set()
         self.durations: list[tuple[int, float]] = []
@@ -114,6 +123,11 @@ class _Importer:
         self.stored_errors = 0
         # False for a survey that was empty when the upload began: batches skip the duplicate query.
         self.check_existing = check_existing
+
+    def note_duplicates(self, report: UploadReport, rows: list[int]) -> None:
+        room = 10 - len(report.duplicate_rows)
+        if room > 0:
+            report.duplicate_rows.extend(sorted(rows)[:room])
 
     def note(self, problems: list[RowProblem]) -> None:
         for p in problems:
@@ -155,10 +169,11 @@ def import_file(
             hint="已有调查可在调查列表中查看。",
         )
     insp = inspect_file(path, mapping_override=mapping_override, max_mb=settings.max_upload_mb)
-    report, prior = _open_upload(
-        db, insp, path, display_name or path.name, survey_id, new_survey_title, strict, actor
+    digest = sha256_file(path)
+    report, prior, seen_file = _open_upload(
+        db, insp, path, digest, display_name or path.name, survey_id, new_survey_title, strict, actor
     )
-    imp = _Importer(db, settings, insp, actor, check_existing=prior)
+    imp = _Importer(db, settings, insp, actor, check_existing=prior, file_key=digest, legacy_keys=seen_file)
     try:
         if strict:
             return _strict_import(
@@ -175,15 +190,16 @@ def _open_upload(
     db: Database,
     insp: Inspection,
     path: Path,
+    digest: str,
     filename: str,
     survey_id: int | None,
     new_survey_title: str | None,
     strict: bool,
     actor: Actor,
-) -> tuple[UploadReport, bool]:
+) -> tuple[UploadReport, bool, bool]:
     """The upload's row (and the survey, if new), committed before the first batch: a crash later leaves a
-    record of what was attempted. Also says whether the survey already held responses."""
-    digest = sha256_file(path)
+        record of what was attempted. Also says whether the survey already held responses, and whether this very file
+    was imported into it before."""
     with db.session(write=True) as s:
         survey = get_survey(s, survey_id) if survey_id is not None else None
         if survey is None:
@@ -205,6 +221,14 @@ def _open_upload(
         s.flush()
         record(s, actor, "upload.start", "upload", upload.id, survey_id=survey.id, sha256=digest)
         prior = s.scalar(select(Response.id).where(Response.survey_id == survey.id).limit(1)) is not None
+        seen_file = prior and (
+            s.scalar(
+                select(Upload.id)
+                .where(Upload.survey_id == survey.id, Upload.sha256 == digest, Upload.id != upload.id)
+                .limit(1)
+            )
+            is not None
+        )
         report = UploadReport(
             upload.id,
             survey.id,
@@ -216,7 +240,7 @@ def _open_upload(
             mapping=insp.mapping_labels,
             warnings=insp.warnings,
         )
-    return report, prior
+    return report, prior, seen_file
 
 
 def _strict_import(db, imp, report, path, mapping_override, settings, batch_size, progress, on_batch):  # type: ignore[no-untyped-def]
@@ -266,6 +290,7 @@ def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:
                 batch.failed += 1
             elif p.record["source_id"] in imp.seen:
                 batch.duplicates += 1
+                batch.duplicate_rows.append(n)
             else:
                 imp.seen.add(p.record["source_id"])
                 batch.candidates.append(p)
@@ -279,6 +304,7 @@ class _Batch:
     problems: list[RowProblem] = field(default_factory=list)
     failed: int = 0
     duplicates: int = 0
+    duplicate_rows: list[int] = field(default_factory=list)
 
 
 def _store_batch(db, imp, report, batch: _Batch, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
@@ -302,9 +328,17 @@ def _store_batch_once(db, imp, report, batch: _Batch, progress, on_batch) -> Non
     duplicates = batch.duplicates
     with db.session(write=True) as s:
         keys = [c.record["source_id"] for c in candidates]
+        if imp.legacy_keys:
+            keys += [c.legacy_key for c in candidates if c.legacy_key]
         existing = existing_response_ids(s, report.survey_id, keys) if imp.check_existing else {}
-        new = [c for c in candidates if c.record["source_id"] not in existing]
+        new = [
+            c
+            for c in candidates
+            if c.record["source_id"] not in existing and not (imp.legacy_keys and c.legacy_key in existing)
+        ]
         duplicates += len(candidates) - len(new)
+        fresh = {id(c) for c in new}
+        imp.note_duplicates(report, batch.duplicate_rows + [c.row for c in candidates if id(c) not in fresh])
         rev = next_rev(s) if new else 0
         fixed = {
             "survey_id": report.survey_id,
@@ -388,7 +422,7 @@ def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:
         up.status = "completed"
         up.finished_at = utcnow()
         stored_nothing = report.rows_ok == 0 and report.rows_duplicate == 0
-        up.message = "没有一行可以写入。" if stored_nothing else None
+        up.message = "没有一行可以写入。" if stored_nothing else _duplicate_note(report) or None
         record(
             s,
             imp.actor,
@@ -406,7 +440,21 @@ def _finish(db: Database, imp: _Importer, report: UploadReport) -> UploadReport:
         report.message = "没有一行可以写入：请查看行错误，修正后重新上传。"
     elif report.rows_ok == 0:
         report.message = f"全部 {report.rows_duplicate} 行此前已导入过，本次没有新数据。"
+    if report.rows_duplicate:
+        report.warnings.append(_duplicate_note(report))
     return report
+
+
+def _duplicate_note(report: UploadReport) -> str:
+    """How many rows were skipped as already imported, why, and the first few row numbers."""
+    if not report.rows_duplicate:
+        return ""
+    shown = "、".join(str(n) for n in report.duplicate_rows[:5])
+    more = " 等" if report.rows_duplicate > 5 else ""
+    return (
+        f"{report.rows_duplicate} 行已跳过：编号与此前导入的行（或本文件中更早的行）相同（第 {shown}{more} 行）。"
+        "同一份导出重复上传时会这样；如果这些是不同的人，请检查编号列是否选对。"
+    )
 
 
 def _mark_failed(db: Database, report: UploadReport, exc: BaseException) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from fuqing.bulk import existing_response_ids, insert_rows
 from fuqing.errors import InputError, NotFound
 from fuqing.models import Response, Survey
 from fuqing.revisions import next_rev
+from fuqing.textclean import clean_value
 from fuqing.vault import Vault
 from nlp.redact import redact, redact_value
 from survey.contacts import store_contacts
@@ -52,6 +52,7 @@ class StoredResponse:
 
 def prepare_response(survey_id: int, data: dict[str, Any], actor: Actor) -> PreparedResponse:
     """Validate one submission and build its row (redacted text, age band, source id); no database access."""
+    data = clean_value(data, "提交的内容")  # type: ignore[assignment]  # control characters, lone surrogates
     text, answers, contact_in = _checked_parts(data)
     try:
         age = parse_age(str(data["age"])) if data.get("age") not in (None, "") else None
@@ -70,7 +71,7 @@ def prepare_response(survey_id: int, data: dict[str, Any], actor: Actor) -> Prep
     row = {
         **values,
         "marital_status": normalize_marital(values["marital_status"] or ""),
-        "source_id": str(data.get("source_id") or _content_key(data, actor))[:120],
+        "source_id": _submission_key(data, actor),
         "age": age,
         "age_band": age_band(age),
         "collected_at": collected_at,
@@ -108,15 +109,16 @@ def _checked_parts(data: dict[str, Any]) -> tuple[str | None, dict[str, Any], di
     return text, answers, cleaned
 
 
-def _content_key(data: dict[str, Any], actor: Actor) -> str:
-    payload = json.dumps(
-        {k: data.get(k) for k in ("text", "answers", *FIELDS)},
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-    )
-    digest = hashlib.sha256(f"{payload}|{actor.user_id or actor.name}|{data.get('collected_at')}".encode())
-    return "api:" + digest.hexdigest()[:32]
+def _submission_key(data: dict[str, Any], actor: Actor) -> str:
+    """The key that makes a retry safe without ever merging two women: an external ``source_id`` as given; else
+    the client's ``submission_id`` (generated once per filled form, sent again on a retry), scoped by the
+    submitting account; else a fresh random key, so that two identical answers are two responses."""
+    if data.get("source_id"):
+        return str(data["source_id"])[:120]
+    if data.get("submission_id"):
+        who = actor.user_id if actor.user_id is not None else actor.name
+        return f"sub:{who}:{str(data['submission_id'])[:80]}"
+    return "new:" + uuid.uuid4().hex
 
 
 def store_responses(

@@ -43,6 +43,21 @@ class ParsedRow:
     # What identifies her, kept apart and sealed (survey/privacy.py): identifying answers by question key, and the
     # raw open answer when redaction changed it. None when there is nothing of the kind.
     contact: dict[str, Any] | None = None
+    # The key this row had before row keys were scoped (issue 15), so that re-uploading an export imported by an
+    # older version is still recognised.
+    legacy_key: str | None = None
+
+
+# Id columns whose values are unique across every form and device (KoboToolbox and ODK instance ids): used as they
+# are. Any other id column (问卷星 序号, a 编号 column) counts only within its questionnaire.
+GLOBAL_ID_COLUMNS = frozenset({"_uuid", "KEY", "meta-instanceID", "instanceID", "_submission__uuid"})
+
+
+def questionnaire_key(layout: Layout) -> str:
+    """What identifies a questionnaire in its exports: the texts of its questions, in order (the same whichever
+    optional columns an export adds)."""
+    texts = "\x1f".join(q.text for q in layout.questions)
+    return hashlib.sha256(texts.encode("utf-8")).hexdigest()[:12]
 
 
 def infer_types(layout: Layout, samples: dict[str, list[str]]) -> None:
@@ -90,8 +105,13 @@ class RowParser:
         ip_key: bytes,
         default_fieldworker: str | None,
         identifying: frozenset[str] = frozenset(),
+        file_key: str = "",
     ):
         self.layout = layout
+        # Row keys (see _source_id): a row without an id is "row n of this file", never "a row with these answers";
+        # an id that is a counter (序号) is scoped by the questionnaire.
+        self.file_key = file_key[:16]
+        self.scope_key = questionnaire_key(layout)
         self.identifying = identifying
         self.mapping = mapping
         self.index = {h: i for i, h in enumerate(headers)}
@@ -175,11 +195,25 @@ class RowParser:
         if typed is None:
             return ParsedRow(row_no, None, problems)
         record, ip_hash, text_raw = self._record(row, answers, typed)
+        record["source_id"], legacy = self._source_id(row_no, row, record["source_id"])
         record["flag_straight_lining"] = straight
         record["flag_all_skipped"] = answered == 0
         if answered == 0:
             problems.append(RowProblem(row_no, None, "所有题目都被跳过或为空，已标记", "flag"))
-        return ParsedRow(row_no, record, problems, ip_hash, self._contact(answers, text_raw, record))
+        return ParsedRow(row_no, record, problems, ip_hash, self._contact(answers, text_raw, record), legacy)
+
+    def _source_id(self, row_no: int, row: list[str], given: str) -> tuple[str, str]:
+        """(the row's key, the key an older version gave it). Identical answers from two women are two rows: a
+        row without an id is keyed by the file's content hash and its row number, so re-uploading the same file
+        adds nothing and two identical rows of one file stay two. An id column counts within the questionnaire
+        (two 问卷星 exports both start at 序号 1), unless it is a globally unique instance id."""
+        if given:
+            column = self.role_columns.get("source_id")
+            header = column[1] if column else self.layout.meta.get("source_id", "")
+            key = given if header in GLOBAL_ID_COLUMNS else f"q:{self.scope_key}:{given}"
+            return key[:120], given[:120]
+        legacy = "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
+        return f"r:{self.file_key}:{row_no}", legacy
 
     def _contact(
         self, answers: dict[str, Any], text_raw: str, record: dict[str, Any]
@@ -262,9 +296,7 @@ class RowParser:
         answer (which is not stored with the row)."""
         collected_at, age, duration = typed
         value = {role: self._role_value(row, role, answers)[0] for role in RECORD_ROLES}
-        source_id = (
-            value["source_id"] or "h:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()[:32]
-        )
+        source_id = value["source_id"]  # made into the row's key by _source_id
         red = redact(value["needs_text"]) if value["needs_text"] else None
         ip_raw = (
             self._cell(row, self.layout.meta["ip"]).split("(")[0].strip() if "ip" in self.layout.meta else ""
@@ -273,7 +305,7 @@ class RowParser:
             hashlib.blake2b(ip_raw.encode(), key=self.ip_key, digest_size=8).hexdigest() if ip_raw else None
         )
         record = {
-            "source_id": source_id[:120],
+            "source_id": source_id,
             "county": value["county"][:60] or None,
             "township": value["township"][:60] or None,
             "village": value["village"][:60] or None,

@@ -31,7 +31,7 @@ from usecases.findings import ask, draft_findings, filter_choices, make_report, 
 from usecases.labels import response_labels, retag_responses, tag_text, train_model
 from usecases.responses import list_responses, read_contact, submit_response
 from usecases.review import label_agreement, review_queue, review_response
-from usecases.sessions import SignIn, create_first_admin, needs_first_admin, resume, sign_in
+from usecases.sessions import SignIn, create_first_admin, end_session, needs_first_admin, resume, sign_in
 from usecases.surveys import create_survey, get_survey, list_surveys
 from usecases.uploads import (
     get_upload,
@@ -80,6 +80,7 @@ __all__ = [
     "load_demo",
     "make_report",
     "needs_first_admin",
+    "end_session",
     "read_audit_log",
     "read_contact",
     "reindex_corpus",

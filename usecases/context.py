@@ -12,7 +12,7 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.config import Settings
 from fuqing.db import Database
+from fuqing.throttle import LoginThrottle
 from fuqing.vault import Vault
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Services:
     submissions: SubmissionGroup | None = None
     imports: ImportJobs | None = None
     staged: StagedFiles | None = None
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Services:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -47,8 +48,19 @@ def serve(
     settings = ctx.find_root().obj
     console.print("正在准备需求标注模型与政策语料（首次启动会训练模型、导入语料，约半分钟）……")
     app_ = create_app(settings, tagger=load_tagger(settings), corpus=Corpus.open(settings), warm=True)
+    _show_setup_code(app_.state.services)
     console.print(f"服务地址：http://{host}:{port}/  接口文档：http://{host}:{port}/docs")
     uvicorn.run(app_, host=host, port=port, log_level="info", access_log=False)
+
+
+def _show_setup_code(services: Any) -> None:
+    """On a new installation: the one-time code for creating the first administrator in the browser."""
+    from fuqing.setup_code import ensure_setup_code
+    from usecases import needs_first_admin
+
+    if needs_first_admin(services):
+        code = ensure_setup_code(services.settings)
+        console.print(f"首次使用：在网页首页创建管理员时需要输入设置码 [bold]{code}[/bold]（仅此一次有效）。")
 
 
 @app.callback()

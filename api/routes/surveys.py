@@ -40,6 +40,12 @@ class ContactIn(BaseModel):
 
 class ResponseIn(BaseModel):
     source_id: str | None = Field(None, description="外部编号；同一调查中重复提交同一编号不会产生重复")
+    submission_id: str | None = Field(
+        None,
+        max_length=80,
+        description="客户端为每份填写生成一次的编号（如 UUID），网络重试时原样再发，不会重复保存；"
+        "不带此编号时，内容相同的两次提交记为两份回答",
+    )
     text: str | None = Field(None, description="开放需求题的回答")
     county: str | None = None
     township: str | None = None

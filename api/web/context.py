@@ -128,7 +128,7 @@ async def _base(request: Request) -> Page:
         s = new_session()
     actor = None
     if s.uid is not None:
-        actor = uc.resume(services, s.uid, s.method, s.proof)
+        actor = uc.resume(services, s.uid, s.method, s.proof, s.sid)
         if actor is None:  # credential revoked or user deactivated: start over as anonymous
             s, fresh = new_session(), True
     page = Page(request, services, s, actor, set_session=fresh)

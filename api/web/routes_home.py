@@ -10,10 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 import usecases as uc
 from api.web.context import AnyPage, DemoPage, Page
 from api.web.session import new_session
-from fuqing.errors import AuthError, Forbidden
+from fuqing.errors import AuthError
 
 router = APIRouter(include_in_schema=False)
-LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,7 +24,7 @@ def _safe_next(target: str | None) -> str:
 
 def _signed_in(page: Page, signed: uc.SignIn) -> None:
     """A new session (and CSRF token) at every sign-in."""
-    page.session = new_session(signed.actor.user_id, signed.method, signed.proof)
+    page.session = new_session(signed.actor.user_id, signed.method, signed.proof, signed.sid)
     page.set_session = True
 
 
@@ -33,8 +32,7 @@ def _signed_in(page: Page, signed: uc.SignIn) -> None:
 def home(page: AnyPage) -> HTMLResponse:
     surveys: list[dict[str, Any]] = uc.list_surveys(page.uc) if page.can("survey:read") else []
     first_run = page.actor is None and uc.needs_first_admin(page.services)
-    local = (page.request.client.host if page.request.client else "") in LOOPBACK
-    return page.render("home.html", surveys=surveys, first_run=first_run, local=local)
+    return page.render("home.html", surveys=surveys, first_run=first_run)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -51,7 +49,7 @@ def login(
     next: str = Form("/"),
 ) -> HTMLResponse | RedirectResponse:
     try:
-        signed = uc.sign_in(page.services, name=name, password=password, token=token)
+        signed = uc.sign_in(page.services, name=name, password=password, token=token, address=_address(page))
     except AuthError as exc:
         return page.render("login.html", status_code=401, next=_safe_next(next), error=exc)
     _signed_in(page, signed)
@@ -60,6 +58,7 @@ def login(
 
 @router.post("/logout", response_model=None)
 def logout(page: AnyPage) -> HTMLResponse | RedirectResponse:
+    uc.end_session(page.services, page.session.sid)
     page.session, page.set_session = new_session(), True
     # The browser forgets what this site stored (unsent drafts of answers) as well as the session.
     response = page.redirect("/")
@@ -69,13 +68,16 @@ def logout(page: AnyPage) -> HTMLResponse | RedirectResponse:
 
 @router.post("/setup", response_model=None)
 def first_admin(
-    page: AnyPage, name: str = Form(...), password: str = Form(...)
+    page: AnyPage, name: str = Form(...), password: str = Form(...), code: str = Form("")
 ) -> HTMLResponse | RedirectResponse:
-    """First run only: create the first administrator, from this machine only (nobody else can claim it)."""
-    if (page.request.client.host if page.request.client else "") not in LOOPBACK:
-        raise Forbidden("只能在服务器本机上创建第一个管理员。", hint="请在服务器本机的浏览器中打开本页。")
-    _signed_in(page, uc.create_first_admin(page.services, name, password))
+    """First run only: create the first administrator, for whoever knows the set-up code printed by the server."""
+    _signed_in(page, uc.create_first_admin(page.services, name, password, code))
     return page.redirect("/")
+
+
+def _address(page: Page) -> str:
+    """The direct peer (a forwarded-for header is not trusted: anyone can write one)."""
+    return page.request.client.host if page.request.client else ""
 
 
 @router.post("/demo", response_model=None)

@@ -36,9 +36,17 @@ class WebSession:
     method: str | None = None  # token | password
     proof: str | None = None  # fingerprint of the credential used
     exp: float = 0.0
+    sid: str | None = None  # the server-side session (usecases/sessions.py): sign-out ends it for every copy
 
     def to_dict(self) -> dict[str, Any]:
-        return {"csrf": self.csrf, "uid": self.uid, "m": self.method, "p": self.proof, "exp": self.exp}
+        return {
+            "csrf": self.csrf,
+            "uid": self.uid,
+            "m": self.method,
+            "p": self.proof,
+            "exp": self.exp,
+            "s": self.sid,
+        }
 
 
 def _key(settings: Settings) -> bytes:
@@ -63,14 +71,23 @@ def decode(settings: Settings, value: str | None) -> WebSession | None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        s = WebSession(data["csrf"], data.get("uid"), data.get("m"), data.get("p"), float(data.get("exp", 0)))
+        s = WebSession(
+            data["csrf"],
+            data.get("uid"),
+            data.get("m"),
+            data.get("p"),
+            float(data.get("exp", 0)),
+            data.get("s"),
+        )
     except (ValueError, KeyError, TypeError):
         return None
     return s if s.exp > time.time() else None
 
 
-def new_session(uid: int | None = None, method: str | None = None, proof: str | None = None) -> WebSession:
-    return WebSession(secrets.token_urlsafe(24), uid, method, proof, time.time() + MAX_AGE_S)
+def new_session(
+    uid: int | None = None, method: str | None = None, proof: str | None = None, sid: str | None = None
+) -> WebSession:
+    return WebSession(secrets.token_urlsafe(24), uid, method, proof, time.time() + MAX_AGE_S, sid)
 
 
 def set_cookie(response: Response, request: Request, settings: Settings, s: WebSession) -> None:

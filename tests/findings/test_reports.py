@@ -85,3 +85,23 @@ def test_neutralise():
         and neutralise("正常") == "正常"
         and neutralise(5) == 5
     )
+
+
+def test_a_manual_line_break_from_word_reaches_every_report(filled, corpus, db_settings, tmp_path: Path):
+    """Word's \\x0b survives into CSV and Excel exports; imported, it used to break every DOCX and XLSX report of
+    its survey (XML cannot hold it). Cleaned at entry, the answer keeps its line break and every writer takes it."""
+    from fuqing.actors import Actor
+    from fuqing.models import Response
+    from survey.intake import import_file
+
+    f = tmp_path / "vt.csv"
+    f.write_text("县,您最需要哪些帮助\n金寨县,想学手艺\x0b也想找工作\x07\n", encoding="utf-8")
+    report = import_file(filled, db_settings, f, actor=Actor.system(), new_survey_title="vt")
+    with filled.session() as s:
+        stored = s.query(Response).filter(Response.upload_id == report.upload_id).one().text_redacted
+        summary = summarize(s, Filters(), threshold=2)
+        draft = draft_findings(summary, corpus, s).to_dict()
+    assert stored == "想学手艺\n也想找工作"  # the bell became a space, then trimmed
+    summary["quotes"].append({"response_id": 1, "need": "employment", "text": stored, "county": "金寨县"})
+    for fmt in ("docx", "xlsx"):
+        assert build_report(summary, draft, corpus, fmt, tmp_path / f"r.{fmt}", title="t").stat().st_size > 0

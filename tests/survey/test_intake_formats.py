@@ -38,7 +38,10 @@ def test_wjx_text_variant_csv(db, db_settings, tmp_path: Path, encoding: str):
     rows = _responses(db, report.survey_id)
     r0, r2 = rows[0], rows[2]
     assert (
-        r0.source_id == "1" and r0.county == "金寨县" and r0.township == "梅山镇" and r0.village == "小河村"
+        r0.source_id.endswith(":1")
+        and r0.county == "金寨县"
+        and r0.township == "梅山镇"
+        and r0.village == "小河村"
     )
     assert (
         r0.age == 38 and r0.age_band == "30-39" and r0.marital_status == "已婚" and r0.fieldworker == "王芳"
@@ -145,7 +148,7 @@ def test_plain_gbk_csv_with_mapping_file(db, db_settings, tmp_path: Path):
     assert report.mapping["需求开放题"] == "备注"
     rows = _responses(db, report.survey_id)
     assert (
-        rows[0].source_id == "A000" and rows[0].text_redacted == "=1+1"
+        rows[0].source_id.endswith(":A000") and rows[0].text_redacted == "=1+1"
     )  # formula-like text is stored as text
 
 
@@ -156,7 +159,7 @@ def test_jsonl(db, db_settings, tmp_path: Path):
     assert report.rows_ok == len(exports.PEOPLE)
     rows = _responses(db, report.survey_id)
     assert (
-        rows[0].source_id == "r0"
+        rows[0].source_id.endswith(":r0")
         and rows[0].county == "金寨县"
         and rows[0].age == 38
         and rows[0].text_redacted.startswith("孩子他爸")

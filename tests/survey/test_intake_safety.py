@@ -133,7 +133,10 @@ def test_quality_flags(db, db_settings, tmp_path: Path):
     f2 = exports.wjx_csv(tmp_path / "fast.csv", n=0, extra_rows=fast)
     r2 = import_file(db, db_settings, f2, actor=SYSTEM, survey_id=report.survey_id)
     with db.session() as s:
-        rows = {r.source_id: r for r in s.query(Response).filter(Response.upload_id == r2.upload_id)}
+        rows = {
+            r.source_id.rsplit(":", 1)[-1]: r
+            for r in s.query(Response).filter(Response.upload_id == r2.upload_id)
+        }
         assert rows["900"].flag_too_fast and not rows["901"].flag_too_fast
         assert rows["901"].flag_repeated_ip and not rows["900"].flag_repeated_ip
     assert r2.rows_flagged == 7
@@ -204,7 +207,10 @@ def test_row_level_problems(db, db_settings, tmp_path: Path):
     assert by_row[4][0]["kind"] == "flag" and "跳过" in by_row[4][0]["reason"]
     assert by_row[5][0]["kind"] == "warning" and by_row[5][0]["column"] == "4、您的年龄"
     with db.session() as s:
-        rows = {r.source_id: r for r in s.query(Response).filter(Response.survey_id == report.survey_id)}
+        rows = {
+            r.source_id.rsplit(":", 1)[-1]: r
+            for r in s.query(Response).filter(Response.survey_id == report.survey_id)
+        }
         assert rows["3"].flag_all_skipped and rows["4"].age is None
         assert rows["5"].text_redacted.startswith("=HYPERLINK")
 
@@ -226,12 +232,15 @@ def test_a_row_stored_by_someone_else_mid_import_is_skipped_not_fatal(db, db_set
     def someone_else_submits(done: int) -> None:
         if done == 10:  # after the first batch: 序号 15 arrives through the API before the file gets there
             with db.session(write=True) as s:
+                key = f"{state['prefix']}:15"  # the key the file's 序号 15 gets (scoped by the questionnaire)
                 submit_response(
-                    s, state["survey"], {"source_id": "15", "text": "想学手艺"}, SYSTEM, TEST_VAULT
+                    s, state["survey"], {"source_id": key, "text": "想学手艺"}, SYSTEM, TEST_VAULT
                 )
 
     def remember_survey(session, ids):
-        state.setdefault("survey", session.get(Response, ids[0]).survey_id)
+        first = session.get(Response, ids[0])
+        state.setdefault("survey", first.survey_id)
+        state.setdefault("prefix", first.source_id.rsplit(":", 1)[0])
 
     report = import_file(
         db,

@@ -30,7 +30,7 @@ def test_store_responses_groups_and_answers_each_submission(db, survey_id):
     assert isinstance(old, StoredResponse) and (old.id, old.created) == (before.id, False)
     assert isinstance(again, StoredResponse) and (again.id, again.created) == (a.id, False)
     assert isinstance(missing, NotFound) and str(sid + 99) in missing.message
-    assert isinstance(anon, StoredResponse) and anon.created and anon.source_id.startswith("api:")
+    assert isinstance(anon, StoredResponse) and anon.created and anon.source_id.startswith("new:")
     with db.session() as s:
         rows = {r.source_id: r for r in s.scalars(select(Response).where(Response.survey_id == sid))}
         assert set(rows) == {"old", "a", anon.source_id}
