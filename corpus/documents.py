@@ -89,15 +89,25 @@ class DocumentStore:
     def _path(self, doc_id: str) -> Path:
         return self.docs_dir / f"{doc_id}.json"
 
+    @staticmethod
+    def _plausible(doc_id: str) -> bool:
+        """A document id is a plain file name: a reference from a request that is not one ("../x", a 5,000-
+        character string) names no document, and never reaches the file system."""
+        try:
+            size = len(doc_id.encode("utf-8"))  # a lone surrogate cannot be a file name either
+        except UnicodeEncodeError:
+            return False
+        return 0 < size <= 200 and not any(c in doc_id for c in "/\\\x00") and doc_id not in (".", "..")
+
     def ids(self) -> list[str]:
         return sorted(p.stem for p in self.docs_dir.glob("*.json"))
 
     def exists(self, doc_id: str) -> bool:
-        return self._path(doc_id).exists()
+        return self._plausible(doc_id) and self._path(doc_id).exists()
 
     def load(self, doc_id: str) -> Document:
         path = self._path(doc_id)
-        if not path.exists():
+        if not self._plausible(doc_id) or not path.exists():
             raise NotFound(f"语料库中没有文件 {doc_id}。", hint="用 `fuqing corpus list` 查看已有文件。")
         return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
 

@@ -18,6 +18,7 @@ from findings.disclosure import Disclosure
 from findings.summary_index import Aggregate, SummaryIndex
 from fuqing.errors import InputError
 from fuqing.models import Response, ResponseLabel
+from fuqing.textclean import clean_text
 from fuqing.timeutil import CST
 from nlp.keywords import keywords
 from nlp.taxonomy import taxonomy
@@ -39,6 +40,15 @@ class Filters:
     fieldworker: str | None = None
     age_band: str | None = None
     marital_status: str | None = None
+
+    def __post_init__(self) -> None:
+        """Text filters arrive from query strings, JSON bodies and the command line: control characters become
+        spaces and a lone surrogate is refused here, once, before a filter reaches a report writer (a DOCX cannot
+        hold either) or a log line."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                setattr(self, f.name, clean_text(value, f"筛选条件 {f.name}")[:200])
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -35,6 +35,7 @@ _FIELDWORKER = {"survey:read", "response:create", "upload:create", "upload:read_
 _STAFF = {
     "survey:read",
     "survey:create",
+    "survey:edit",
     "response:read",
     "upload:read_all",
     "summary:read",

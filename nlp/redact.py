@@ -98,11 +98,7 @@ def _longest_first(s: Span) -> int:
 
 def _numbers(text: str) -> list[Span]:
     """Numbers and handles, without overlaps: where two cover one stretch the longer wins."""
-    spans: list[Span] = []
-    for s in sorted(numbers.number_spans(text), key=_longest_first):
-        if all(t.end <= s.start or s.end <= t.start for t in spans):
-            spans.append(s)
-    return spans
+    return numbers.keep_free(text, sorted(numbers.number_spans(text), key=_longest_first))
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from nlp.redact_numbers import Span
+from nlp.redact_numbers import Span, keep_free
 
 NAME_TOKEN = "〔姓名〕"
 
@@ -589,19 +589,13 @@ def name_spans(text: str, taken: list[Span], matches: Iterable[re.Match[str]] | 
     if "姓" in text:
         found += _surname_given(text, lexicon())
     found += shaped_names(text) + kin_given_names(text) + clause_given_names(text)
-    return _resolve(found, taken) if found else found
+    return _resolve(text, found, taken) if found else []
 
 
-def _resolve(found: list[Candidate], taken: list[Span]) -> list[Span]:
+def _resolve(text: str, found: list[Candidate], taken: list[Span]) -> list[Span]:
     """Overlapping candidates: the stronger cue wins, then the longer name; none over a region already taken."""
-    out: list[Span] = []
-    blocked = list(taken)
-    for c in sorted(found, key=lambda c: (-c.strength, -(c.end - c.start), c.start)):
-        if not any(t.start < c.end and c.start < t.end for t in blocked):
-            span = Span(c.start, c.end, "name", NAME_TOKEN)
-            out.append(span)
-            blocked.append(span)
-    return out
+    ranked = sorted(found, key=lambda c: (-c.strength, -(c.end - c.start), c.start))
+    return keep_free(text, [Span(c.start, c.end, "name", NAME_TOKEN) for c in ranked], taken)
 
 
 def _candidate_at(text: str, m: re.Match[str], lex: Lexicon, tags: _Tags) -> Candidate | None:

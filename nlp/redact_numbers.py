@@ -145,6 +145,7 @@ _CARD_CUE = re.compile(r"(?:卡号|银行卡|卡|账号|帐号|账户|帐户|存
 _RUN = re.compile(r"\d(?:(?:\s?[-—–]\s?|\s)?\d){4,}(?:\s?[Xx](?![A-Za-z]))?")
 _PREFIX = re.compile(r"(?:[(（]\+?86[)）]|[(（]\s?0\d{2,3}\s?[)）]|\+)\s?$")
 _SEP = re.compile(r"[^\dXx]")
+MAX_NUMBER_CHARS = 40
 
 
 def _classify(digits: str, before: str, after: str) -> tuple[str, str] | None:
@@ -207,8 +208,11 @@ def digit_spans(work: str, taken: list[Span]) -> list[Span]:
 
 def _longest(work: str, start: int, end: int) -> Span | None:
     """The longest prefix of work[start:end] ending at a group boundary that is a personal number."""
-    run = work[start:end]
-    ends = [len(run), *(p for p in reversed(_split_points(run)))]
+    # No personal number is longer than this with its separators (a 19-digit card in groups of four is 23): looking
+    # no further keeps a 20,000-character cell of "1 1 1 …" linear instead of cubic.
+    cut = min(end, start + MAX_NUMBER_CHARS)
+    run = work[start:cut]
+    ends = [*([len(run)] if cut == end else []), *(p for p in reversed(_split_points(run)))]
     for stop in ends:
         piece = run[:stop].rstrip(" -—–")
         digits = _SEP.sub("", piece)
@@ -225,6 +229,34 @@ def _longest(work: str, start: int, end: int) -> Span | None:
 
 def _free(spans: list[Span], start: int, end: int) -> bool:
     return not any(s.start < end and start < s.end for s in spans)
+
+
+class Taken:
+    """Which characters of a text are already replaced. The overlap test costs the length of the span asked about,
+    not the number of spans kept: a 20,000-character cell of "路1号路1号…" yields thousands of spans, and testing
+    each against all the others was quadratic."""
+
+    def __init__(self, length: int, spans: list[Span] | None = None) -> None:
+        self.mask = bytearray(length + 1)
+        for span in spans or ():
+            self.add(span)
+
+    def free(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) == -1
+
+    def add(self, span: Span) -> None:
+        self.mask[span.start : span.end] = b"\x01" * (span.end - span.start)
+
+
+def keep_free(text: str, candidates: list[Span], taken: list[Span] | None = None) -> list[Span]:
+    """The candidates, in the order given, that overlap neither ``taken`` nor one kept before them."""
+    occupied = Taken(len(text), taken)
+    out = []
+    for span in candidates:
+        if occupied.free(span.start, span.end):
+            out.append(span)
+            occupied.add(span)
+    return out
 
 
 def number_spans(text: str) -> list[Span]:

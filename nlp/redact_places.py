@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.redact_numbers import Span
+from nlp.redact_numbers import Span, keep_free
 
 ADDRESS_TOKEN = "〔住址〕"
 
@@ -70,8 +70,4 @@ def address_spans(text: str, taken: list[Span]) -> list[Span]:
     for m in CUED.finditer(text):
         g = 1 if m.group(1) else 2
         found.append(Span(m.start(g), m.end(g), "address", ADDRESS_TOKEN))
-    out: list[Span] = []
-    for s in sorted(found, key=lambda s: s.start - s.end):
-        if not any(t.start < s.end and s.start < t.end for t in [*taken, *out]):
-            out.append(s)
-    return out
+    return keep_free(text, sorted(found, key=lambda s: s.start - s.end), taken)

@@ -41,11 +41,16 @@ def is_empty(cell: str) -> bool:
     return not c or c in EMPTY_MARKERS
 
 
+_MAX_FIELD = 64  # the longest date, age or duration a survey export writes, with room to spare
+
+
 def parse_datetime(cell: str) -> datetime | None:
     """Times without a zone are China Standard Time; stored as UTC."""
     c = cell.strip()
     if not c:
         return None
+    if len(c) > _MAX_FIELD:  # no date is this long; the patterns below need not see a 20,000-character cell
+        raise ValueProblem(f"日期“{_shown(c, 40)}…”过长，无法识别")
     dt: datetime | None = None
     if m := _FAST_DATE.fullmatch(c):  # the common 问卷星/ISO shapes without strptime's overhead
         y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
@@ -80,6 +85,8 @@ def parse_duration(cell: str) -> float | None:
     c = cell.strip()
     if not c:
         return None
+    if len(c) > _MAX_FIELD:
+        raise ValueProblem(f"答题用时“{_shown(c, 20)}…”过长，无法识别")
     m = re.fullmatch(r"(?:(\d+)\s*分钟?)?\s*(?:(\d+(?:\.\d+)?)\s*秒)?", c)
     if m and (m.group(1) or m.group(2)):
         return float(m.group(1) or 0) * 60 + float(m.group(2) or 0)
@@ -104,6 +111,8 @@ def parse_age(cell: str, *, today_year: int | None = None) -> int | None:
     c = cell.strip().replace("周岁", "岁")
     if not c:
         return None
+    if len(c) > _MAX_FIELD:
+        raise ValueProblem(f"年龄“{_shown(c, 20)}…”过长，无法识别")
     year = today_year or datetime.now(CST).year
     if m := _AGE.fullmatch(c):
         age = int(m.group(1))

@@ -43,6 +43,7 @@ def import_upload(
     progress: Callable[[int], None] | None = None,
 ) -> UploadReport:
     """Import a file into a survey: rows stored in committed batches, each batch tagged in its transaction."""
+    _check_survey_rights(ctx, path, survey_id, new_survey_title, mapping)
     return import_file(
         ctx.db,
         ctx.settings,
@@ -82,6 +83,11 @@ def start_import(
 ) -> ImportJob:
     """Import a staged file in the background; the job reports progress to :func:`import_progress`."""
     path, filename = _need(ctx.services.staged).take(key, ctx.actor.user_id)
+    try:
+        _check_survey_rights(ctx, path, survey_id, new_survey_title, mapping)  # now, not in the background
+    except Forbidden:
+        path.unlink(missing_ok=True)
+        raise
 
     def work(progress: Callable[[int], None]) -> UploadReport:
         return import_upload(
@@ -96,6 +102,34 @@ def start_import(
         )
 
     return _need(ctx.services.imports).start(work, owner_id=ctx.actor.user_id, filename=filename, path=path)
+
+
+def _check_survey_rights(
+    ctx: Ctx, path: Path, survey_id: int | None, new_survey_title: str | None, mapping: dict[str, Any] | None
+) -> None:
+    """An upload may create a survey only for whoever may create surveys, and may change how an existing
+    survey's columns are read (the question mapping or the privacy class of a column: making a name column
+    "analytic" would store names with the answers) only for whoever may edit surveys. Uploading into an existing
+    survey with what was detected is every uploader's right."""
+    if new_survey_title is not None and not ctx.actor.can("survey:create"):
+        raise Forbidden(
+            f"您的角色（{ctx.actor.role_name}）不能新建调查。",
+            hint="请选择一个已有的调查上传；需要新调查时请联系工作人员创建。",
+            details={"needs": ["survey:create"]},
+        )
+    if mapping and survey_id is not None and not ctx.actor.can("survey:edit"):
+        detected = inspect_file(path, max_mb=ctx.settings.max_upload_mb)
+        chosen = inspect_file(path, mapping_override=mapping, max_mb=ctx.settings.max_upload_mb)
+        if (detected.mapping, _class_of(detected)) != (chosen.mapping, _class_of(chosen)):
+            raise Forbidden(
+                f"您的角色（{ctx.actor.role_name}）不能更改调查的列对应关系或隐私分类。",
+                hint="请按自动识别的结果上传；如识别有误，请联系工作人员调整。",
+                details={"needs": ["survey:edit"]},
+            )
+
+
+def _class_of(insp: Inspection) -> dict[str, str]:
+    return {key: c["class"] for key, c in insp.classes.items()}
 
 
 @use_case("upload:create")

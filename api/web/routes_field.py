@@ -82,6 +82,8 @@ def _mapping_override(form: FormData) -> dict[str, Any] | None:
     whose class (identifying, quasi, analytic) they changed."""
     override: dict[str, Any] = {}
     for role in ROLES:
+        if f"map_{role}" not in form:  # a locked (disabled) select is not sent: the guess stands
+            continue
         chosen, guessed = str(form.get(f"map_{role}") or ""), str(form.get(f"guess_{role}") or "")
         if chosen != guessed:
             override[role] = chosen or "-"

@@ -77,8 +77,10 @@ def clause(clause_id: str, page: CorpusPage) -> HTMLResponse:
     return page.render("_clause.html" if page.is_htmx else "clause.html", clause=view, clause_id=clause_id)
 
 
-@router.get("/reports/report.{fmt}")
+@router.post("/reports/report.{fmt}")
 def report_download(fmt: str, page: ReportPage) -> FileResponse:
+    """A POST with the CSRF token (making a report is audited: no state change on a GET); the filters ride in
+    the query string of the form's address."""
     if fmt not in WEB_REPORTS:
         raise InputError(f"不支持的报告格式 {fmt!r}。", hint="网页上可下载 DOCX 或 XLSX。")
     return report_response(uc.make_report(page.uc, filters_from(page.request.query_params), fmt), fmt)

@@ -96,11 +96,20 @@ def test_submit_one_response_idempotent_and_redacted(api):
 
 def test_upload_report_and_visibility(api, tmp_path: Path):
     f = exports.wjx_csv(tmp_path / "wjx.csv", n=12)
+    with open(f, "rb") as fh:  # a fieldworker uploads into a survey; creating one is staff's (issue 15)
+        refused = api.post(
+            "/api/uploads",
+            files={"file": ("a.csv", fh, "text/csv")},
+            data={"new_survey_title": "私建"},
+            headers=auth(api, "fieldworker"),
+        )
+    _error_shape(refused, 403, "forbidden")
+    sid = api.post("/api/surveys", json={"title": "金寨县调研"}, headers=auth(api, "staff")).json()["id"]
     with open(f, "rb") as fh:
         r = api.post(
             "/api/uploads",
             files={"file": ("金寨县问卷星导出.csv", fh, "text/csv")},
-            data={"new_survey_title": "金寨县调研"},
+            data={"survey_id": str(sid)},
             headers=auth(api, "fieldworker"),
         )
     assert r.status_code == 201, r.text

@@ -104,3 +104,18 @@ def test_ids_beyond_64_bits_are_422(api, method: str, path: str) -> None:
     r = getattr(api, method)(path, headers=auth(api, "admin"), **({"json": {}} if method == "post" else {}))
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == "invalid_input"
+
+
+def test_control_characters_in_filters_reach_no_report_writer(api_with_corpus) -> None:
+    api = api_with_corpus
+    staff = auth(api, "staff")
+    r = api.post("/api/reports?format=docx", content='{"county": "金寨\\u000b县"}', headers=staff)
+    assert r.status_code in (200, 404, 422), r.text  # never a 500 from the DOCX writer
+    r = api.post("/api/reports?format=docx", content='{"county": "坏\\ud800"}', headers=staff)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("ref", ["../../data.key", "x" * 300, "妇" * 100 + "#1", "\\u0000"])
+def test_a_clause_reference_never_reaches_the_file_system(api_with_corpus, ref: str) -> None:
+    r = api_with_corpus.get(f"/api/corpus/clauses/{ref}", headers=auth(api_with_corpus, "staff"))
+    assert r.status_code == 404, r.text

@@ -157,3 +157,16 @@ def test_regions_never_overlap_and_rebuild_the_text():
 def test_redact_value_walks_json():
     value = {"a": ["我叫王秀英", 3], "b": {"c": "电话13812345678"}, "d": None}
     assert redact_value(value) == {"a": ["我叫〔姓名〕", 3], "b": {"c": "电话〔手机号〕"}, "d": None}
+
+
+@pytest.mark.parametrize("unit", ["1 ", "1-", "路1号", "村3组", "王秀英", "微信a", "QQ1"])
+def test_a_hostile_20000_character_cell_is_linear_not_cubic(unit: str) -> None:
+    """Such a cell once took half an hour ("1 1 1 …" tried every prefix of every digit run; thousands of address
+    spans were each checked against all the others). The bound is generous: this guards against a return of
+    super-linear behaviour, it does not measure speed."""
+    import time
+
+    text = (unit * (20_000 // len(unit)))[:20_000]
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 3

@@ -114,6 +114,9 @@ def test_fieldworker_uploads_a_wjx_export_and_sees_the_report(browser, live) -> 
     assert "问卷星" in page.inner_text("#detected-format")
     assert page.locator("select[id^=map-]").count() >= 10  # the column mapping, one labelled select per field
     _shot(page, live, "upload-inspect")
+    page.select_option(
+        "#start-survey", str(live["survey_id"])
+    )  # a fieldworker uploads into an existing survey
     page.get_by_role("button", name="确认并导入").click()
     page.wait_for_selector("#job-finished")
     _shot(page, live, "upload-report")

@@ -87,7 +87,7 @@ def test_planted_values_reach_no_log_audit_run_report_or_page(web, tmp_path: Pat
             "/api/uploads",
             files={"file": ("people.csv", fh, "text/csv")},
             data={"new_survey_title": "留痕测试"},
-            headers={"Authorization": f"Bearer {web.tokens['fieldworker']}"},
+            headers={"Authorization": f"Bearer {web.tokens['admin']}"},
         )
     assert r.status_code == 201, r.text
     shown = [

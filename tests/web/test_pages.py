@@ -38,6 +38,8 @@ def test_empty_database_offers_the_demo_and_loads_it_once(web) -> None:  # type:
 
 
 def test_upload_through_the_pages_runs_in_the_background(web) -> None:  # type: ignore[no-untyped-def]
+    staff = {"Authorization": f"Bearer {web.tokens['staff']}"}
+    sid = web.post("/api/surveys", json={"title": "网页上传"}, headers=staff).json()["id"]
     sign_in(web, "fieldworker")
     csrf = csrf_of(web.get("/uploads/new").text)
     with open(WJX, "rb") as fh:
@@ -45,9 +47,10 @@ def test_upload_through_the_pages_runs_in_the_background(web) -> None:  # type: 
             "/uploads/inspect", files={"file": (WJX.name, fh, "text/csv")}, headers={"X-CSRF-Token": csrf}
         )
     assert r.status_code == 200 and "问卷星" in r.text
-    form = {"survey_id": "new", "new_survey_title": "网页上传", "staged": _value(r.text, "staged")}
+    assert 'value="new"' not in r.text and " disabled" in r.text  # no new survey, no re-mapping for this role
+    form = {"survey_id": str(sid), "staged": _value(r.text, "staged")}
     for role in ("county", "needs_text"):
-        form[f"guess_{role}"] = form[f"map_{role}"] = _value(r.text, f"guess_{role}")
+        form[f"guess_{role}"] = _value(r.text, f"guess_{role}")
     assert form["staged"]
     r = web.post("/uploads/start", data=form, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and "/uploads/jobs/" in r.text
