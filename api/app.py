@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.guard import Guard
+from api.openapi_errors import install_error_schema
 from api.routes import admin, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from api.routes import evals as eval_routes
@@ -70,6 +71,7 @@ def create_app(
         redoc_url=None,
     )
     install_docs(app)
+    install_error_schema(app)
     app.state.services = services  # the only state: typed, built here, nothing added later
     install_error_handlers(app)
     for module in (admin, surveys, uploads, review, summaries, corpus_routes, eval_routes):

@@ -14,7 +14,12 @@ from api.deps import ApiCtx, Id
 from api.uploads import saved_upload
 from fuqing.errors import InputError
 
-router = APIRouter(prefix="/api/uploads", tags=["uploads"])
+# One file and a handful of fields per request: a multipart body of a thousand parts is refused while it is parsed.
+router = APIRouter(
+    prefix="/api/uploads",
+    tags=["uploads"],
+    form_limits={"max_files": 1, "max_fields": 16, "max_part_size": 1024 * 1024},
+)
 
 
 def _mapping(text: str | None) -> dict[str, Any] | None:

@@ -72,7 +72,7 @@ def test_no_generated_request_gets_a_server_error(served, role: str, tmp_path: P
             "-H",
             f"Authorization: Bearer {served['tokens'][role]}",
             "--checks",
-            "not_a_server_error",
+            "not_a_server_error,response_schema_conformance",
             "--max-examples",
             "8",
             "--seed",

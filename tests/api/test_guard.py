@@ -119,3 +119,27 @@ def test_control_characters_in_filters_reach_no_report_writer(api_with_corpus) -
 def test_a_clause_reference_never_reaches_the_file_system(api_with_corpus, ref: str) -> None:
     r = api_with_corpus.get(f"/api/corpus/clauses/{ref}", headers=auth(api_with_corpus, "staff"))
     assert r.status_code == 404, r.text
+
+
+def test_an_upload_of_many_parts_is_refused(api) -> None:
+    files = [("file", (f"a{i}.csv", b"x,y\n1,2\n")) for i in range(3)]
+    r = api.post("/api/uploads/inspect", files=files, headers=auth(api, "fieldworker"))
+    assert r.status_code in (400, 413, 422), r.text
+    fields = {f"f{i}": "x" for i in range(40)}
+    r = api.post(
+        "/api/uploads/inspect",
+        files={"file": ("a.csv", b"x,y\n1,2\n")},
+        data=fields,
+        headers=auth(api, "fieldworker"),
+    )
+    assert r.status_code in (400, 413, 422), r.text
+
+
+def test_the_openapi_document_shows_the_error_shape_the_api_sends(api) -> None:
+    doc = api.get("/openapi.json").json()
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    responses = doc["paths"]["/api/surveys"]["post"]["responses"]
+    for status in ("401", "403", "422"):
+        assert responses[status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+    sent = api.post("/api/surveys", json={}, headers=auth(api, "staff")).json()
+    assert set(sent) == {"error"} and {"code", "message"} <= set(sent["error"])
