@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -34,6 +35,7 @@ class Table:
     container: str
     encoding: str | None
     warnings: list[str]
+    clean: bool = False  # known to hold no character fuqing.textclean would change: rows need no second look
 
 
 def _cell_to_str(value: Any) -> str:
@@ -129,7 +131,7 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
         finally:
             fh.close()
 
-    return Table(headers, rows(), "csv", enc, warnings)
+    return Table(headers, rows(), "csv", enc, warnings, clean=_utf8_file_is_clean(path, enc))
 
 
 def _read_excel(path: Path, limits: SheetLimits) -> Table:
@@ -272,8 +274,27 @@ def open_table(path: Path, *, encoding: str | None = None, limits: SheetLimits |
         table = _read_jsonl(path)
     else:
         table = _read_csv(path, encoding)
-    table.rows = _clean_rows(table.rows, table.headers, Path(path).name)
+    if not table.clean:
+        table.rows = _clean_rows(table.rows, table.headers, Path(path).name)
     return table
+
+
+# Control bytes, and in UTF-8 the C1 controls and the line/paragraph separators: what fuqing.textclean changes.
+_UNCLEAN_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+
+
+def _utf8_file_is_clean(path: Path, encoding: str) -> bool:
+    """One pass in C over a UTF-8 file (about 40 ms for 27 MB) instead of a look at each of its 100,000 rows; other
+    encodings, and a file with anything to clean, go row by row."""
+    if encoding not in ("utf-8", "utf-8-sig", "ascii"):
+        return False
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(4 << 20):
+            if _UNCLEAN_UTF8.search(tail + chunk):
+                return False
+            tail = chunk[-2:]
+    return True
 
 
 def _clean_rows(rows: Iterator[list[str]], headers: list[str], name: str) -> Iterator[list[str]]:
