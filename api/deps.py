@@ -21,30 +21,34 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def bearer_token(request: Request) -> str | None:
-    """The Authorization header only: the API takes no cookie, so a forged cross-site request carries nothing."""
-    header = request.headers.get("authorization", "")
+def bearer_of(header: str) -> str | None:
+    """The token of an Authorization header. The API reads only this header, never a cookie, so a forged
+    cross-site request carries nothing."""
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return None
 
 
-async def api_ctx(request: Request) -> Ctx:
-    """The caller, from the bearer token. On SQLite the lookup runs on the event loop (cheaper than a hop to the
-    thread pool and back); a server database answers over the network, so there it runs in the pool."""
-    services = services_of(request)
-    known: Actor | None = getattr(request.state, "actor", None)  # resolved by the gate (api/guard.py)
-    if known is not None:
-        return Ctx(services, known)
+async def token_actor(services: Services, token: str | None) -> Actor:
+    """The caller a bearer token names (AuthError without one). On SQLite the lookup runs on the event loop
+    (cheaper than a hop to the thread pool and back); a server database answers over the network, so there it
+    runs in the pool."""
     db = services.db
-    token = bearer_token(request)
 
     def lookup() -> Actor:
         with db.session() as session:
             return Actor.of(authenticate_token(session, token), "api")
 
-    actor = lookup() if db.dialect == "sqlite" else await run_in_threadpool(lookup)
-    request.state.actor = actor
+    return lookup() if db.dialect == "sqlite" else await run_in_threadpool(lookup)
+
+
+async def api_ctx(request: Request) -> Ctx:
+    """The caller: resolved by the gate (api/guard.py) before the body was read, else from the header here."""
+    services = services_of(request)
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if actor is None:
+        actor = await token_actor(services, bearer_of(request.headers.get("authorization", "")))
+        request.state.actor = actor
     return Ctx(services, actor)
 
 

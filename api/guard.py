@@ -18,11 +18,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
+from api.deps import bearer_of, token_actor
 from api.errors import error_body
-from fuqing.actors import Actor
-from fuqing.auth import authenticate_token
 from fuqing.errors import AuthError
 
 Scope = MutableMapping[str, Any]
@@ -94,15 +91,9 @@ class Guard:
 
     async def _authenticate(self, scope: Scope) -> str | None:
         """The caller from the bearer token, left in the request state; the reason when there is none."""
-        token = _bearer(scope)
-        db = self.services.db
-
-        def lookup() -> Actor:
-            with db.session() as session:
-                return Actor.of(authenticate_token(session, token), "api")
-
+        header = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"authorization"), "")
         try:
-            actor = lookup() if db.dialect == "sqlite" else await run_in_threadpool(lookup)
+            actor = await token_actor(self.services, bearer_of(header))
         except AuthError as exc:
             return exc.message
         scope.setdefault("state", {})["actor"] = actor
@@ -146,17 +137,6 @@ def _content_length(scope: Scope) -> int | None:
                 return int(value)
             except ValueError:
                 return None
-    return None
-
-
-def _bearer(scope: Scope) -> str | None:
-    """Only the Authorization header: the JSON API takes no cookie (a cookie would ride along with a forged
-    cross-site request)."""
-    for key, value in scope.get("headers", []):
-        if key == b"authorization":
-            text = value.decode("latin-1")
-            if text.lower().startswith("bearer "):
-                return text[7:].strip()
     return None
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from fuqing.errors import InputError
 
+MAX_COLUMNS = 2_000  # no questionnaire export has more; text files are held to the same (survey/tables.py)
+
 
 @dataclass(frozen=True)
 class SheetLimits:
@@ -33,7 +35,7 @@ class SheetLimits:
     columns and refuse what no survey export is."""
 
     max_rows: int = 1_048_576
-    max_columns: int = 2_000
+    max_columns: int = MAX_COLUMNS
     max_cells: int = 20_000_000
     max_sheets: int = 200
     max_members: int = 10_000

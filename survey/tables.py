@@ -18,11 +18,10 @@ from typing import Any
 from fuqing.errors import FileTooLarge, InputError
 from fuqing.textclean import clean_text, needs_cleaning
 from fuqing.textio import decode_bytes, looks_binary
-from survey.sheets import SheetLimits, measure_xlsx, read_sheet
+from survey.sheets import MAX_COLUMNS, SheetLimits, measure_xlsx, read_sheet
 
 SUPPORTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".jsonl", ".ndjson", ".json"}
 MAX_CELL_CHARS = 20_000
-MAX_COLUMNS = 2_000  # as survey.sheets.SheetLimits: no questionnaire export has more
 csv.field_size_limit(16 * 1024 * 1024)
 
 

@@ -22,7 +22,7 @@ from fuqing.setup_code import clear_setup_code, setup_code_matches
 from fuqing.timeutil import as_utc, utcnow
 from usecases.context import Services
 
-SESSION_S = 12 * 3600  # as the cookie (api/web/session.py)
+SESSION_S = 12 * 3600  # a web session; the cookie (api/web/session.py) takes its lifetime from here
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from fastapi import Request, Response
 from fuqing.config import Settings
 from fuqing.errors import Forbidden
 from fuqing.secret import install_key
+from usecases.sessions import SESSION_S
 
 COOKIE = "fuqing_session"
-MAX_AGE_S = 12 * 3600
+MAX_AGE_S = SESSION_S  # the cookie lives as long as the server-side session (usecases/sessions.py)
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 

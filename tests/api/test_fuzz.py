@@ -5,11 +5,8 @@ under two minutes for the three roles together."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,22 +15,14 @@ import pytest
 from fuqing.auth import add_user, create_token
 from fuqing.config import Settings
 from fuqing.db import open_database
-from tests.conftest import install_corpus, install_model
+from tests.conftest import install_corpus, install_model, serve_in_thread
 
 ST = shutil.which("st", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(ST is None, reason="schemathesis is not installed (it is in the test extras)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, model_template, bundled_home) -> Iterator[dict]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
     from api.app import create_app
 
     home = tmp_path_factory.mktemp("fuzz") / "home"
@@ -47,18 +36,8 @@ def served(tmp_path_factory, model_template, bundled_home) -> Iterator[dict]:  #
         for role in ("fieldworker", "staff", "admin"):
             add_user(s, role, role)
             tokens[role] = create_token(s, role)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "tokens": tokens}
-    server.should_exit = True
-    thread.join(10)
+    with serve_in_thread(create_app(settings, db=db)) as url:
+        yield {"url": url, "tokens": tokens}
     db.dispose()
 
 

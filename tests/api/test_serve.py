@@ -1,7 +1,6 @@
 """The README's main job: `fuqing serve` starts a live server on embedded defaults and answers."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import install_corpus, install_model
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port, install_corpus, install_model
 
 
 def test_serve_starts_and_answers(tmp_path: Path, model_template, bundled_home):
@@ -36,7 +29,7 @@ def test_serve_starts_and_answers(tmp_path: Path, model_template, bundled_home):
         capture_output=True,
         text=True,
     ).stdout.strip()
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
         env=env,

@@ -11,12 +11,7 @@ import pytest
 
 from corpus.service import Corpus
 from fuqing.config import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +19,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     if not Path(exe).exists():
         pytest.skip("the `chroma` command is not installed")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -69,6 +64,6 @@ def test_corpus_on_a_chroma_server(chroma_server: str, tmp_path: Path):
 def test_unreachable_server_is_a_clear_error(tmp_path: Path):
     from fuqing.errors import Unavailable
 
-    settings = Settings(home=tmp_path / "home", chroma_url=f"http://127.0.0.1:{_free_port()}")
+    settings = Settings(home=tmp_path / "home", chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(Unavailable, match="Chroma"):
         Corpus.open(settings).search("妇女")

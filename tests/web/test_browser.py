@@ -6,9 +6,6 @@ Screenshots of each page go to $FUQING_ARTIFACTS (default: <pytest tmp>/artifact
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from fuqing.auth import add_user
 from fuqing.config import Settings
 from fuqing.db import open_database
 from survey.demo import load_demo
-from tests.conftest import install_corpus, install_model
+from tests.conftest import install_corpus, install_model, serve_in_thread
 from tests.web.conftest import PASSWORD
 
 SYSTEM = Actor.system()
@@ -33,16 +30,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, model_template, bundled_home) -> Iterator[dict]:  # type: ignore[no-untyped-def]
     """A live server on a free port with the demo survey loaded and one user per role."""
-    import uvicorn
 
     from api.app import create_app
     from nlp.service import load_tagger
@@ -59,19 +49,10 @@ def live(tmp_path_factory, model_template, bundled_home) -> Iterator[dict]:  # t
             add_user(s, role, role, password=PASSWORD)
         survey, _ = load_demo(s, tagger, SYSTEM)
         sid = survey.id
-    app = create_app(settings, db=db, tagger=tagger)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
     artifacts = Path(os.environ.get("FUQING_ARTIFACTS") or tmp_path_factory.getbasetemp() / "artifacts")
     artifacts.mkdir(parents=True, exist_ok=True)
-    yield {"url": f"http://127.0.0.1:{port}", "db": db, "survey_id": sid, "artifacts": artifacts}
-    server.should_exit = True
-    thread.join(10)
+    with serve_in_thread(create_app(settings, db=db, tagger=tagger)) as url:
+        yield {"url": url, "db": db, "survey_id": sid, "artifacts": artifacts}
     db.dispose()
 
 
