@@ -36,7 +36,7 @@ class LoginThrottle:
         """Raise :class:`TooManyAttempts` when the account or the address must still wait."""
         now = self.clock()  # type: ignore[operator]
         with self._lock:
-            waits = [r.locked_until - now for r in self._both(name, address) if r.locked_until > now]
+            waits = [r.locked_until - now for _, r in self._records_of(name, address) if r.locked_until > now]
         if waits:
             seconds = int(max(waits)) + 1
             raise TooManyAttempts(
@@ -50,7 +50,7 @@ class LoginThrottle:
         now = self.clock()  # type: ignore[operator]
         locked = False
         with self._lock:
-            for kind, record in zip(("account", "address"), self._both(name, address), strict=True):
+            for kind, record in self._records_of(name, address):
                 record.failures = [t for t in record.failures if now - t < WINDOW_S] + [now]
                 over = len(record.failures) - self.free[kind]
                 if over > 0:
@@ -62,7 +62,11 @@ class LoginThrottle:
         with self._lock:
             self._records.pop(("account", name.lower()), None)
 
-    def _both(self, name: str, address: str) -> tuple[_Record, _Record]:
-        a = self._records.setdefault(("account", name.lower()), _Record())
-        b = self._records.setdefault(("address", address), _Record())
-        return a, b
+    def _records_of(self, name: str, address: str) -> list[tuple[str, _Record]]:
+        """The address's record, and the account's when there is an account name (a token sign-in names none:
+        counting all token failures under one name would lock every token user out after five bad tokens)."""
+        keys = [("account", name.lower())] if name else []
+        return [
+            (kind, self._records.setdefault((kind, key), _Record()))
+            for kind, key in [*keys, ("address", address)]
+        ]

@@ -42,7 +42,7 @@ def sign_in(
     """With a token if one is given, else with name and password; throttled per account and address
     (fuqing/throttle.py), audited as ``web.login`` or ``web.login_failed``; opens a server-side session."""
     throttle = services.login_throttle
-    who = name.strip() if not token.strip() else "token"
+    who = "" if token.strip() else name.strip()  # a token names no account to throttle: the address alone
     throttle.check(who, address)
     try:
         with services.db.session(write=True) as s:  # write: an old password hash is upgraded on success
@@ -56,7 +56,7 @@ def sign_in(
     except AuthError:
         locked = throttle.failed(who, address)
         with services.db.session(write=True) as s:
-            record(s, Actor.anonymous("web"), "web.login_failed", "user", who[:80], locked=locked)
+            record(s, Actor.anonymous("web"), "web.login_failed", "user", who[:80] or "token", locked=locked)
         raise
     throttle.succeeded(who)
     with services.db.session(write=True) as s:

@@ -116,3 +116,20 @@ def test_an_old_pbkdf2_hash_is_upgraded_at_sign_in(web) -> None:  # type: ignore
     with web.app.state.services.db.session() as s:
         stored = s.scalar(select(User).where(User.name == "staff")).password_hash
     assert stored.startswith("$argon2id$") and "m=19456,t=2,p=1" in stored
+
+
+def test_bad_tokens_from_one_place_do_not_lock_out_token_users_elsewhere() -> None:
+    """Token sign-ins name no account, so they are throttled by address only: bad tokens from one machine make
+    that machine wait, never every other user's token sign-in."""
+    from fuqing.errors import TooManyAttempts
+    from fuqing.throttle import LoginThrottle
+
+    throttle = LoginThrottle()
+    for _ in range(20):
+        throttle.failed("", "10.0.0.9")
+    throttle.check("", "10.0.0.9")  # the address limit is 20 free failures
+    throttle.check("", "10.0.0.7")
+    throttle.failed("", "10.0.0.9")
+    with pytest.raises(TooManyAttempts):
+        throttle.check("", "10.0.0.9")
+    throttle.check("", "10.0.0.7")  # another address: no wait
