@@ -78,9 +78,23 @@ _SUBJECT = re.compile(r"今年\d|现年|反映|表示|提出|患|一个人|独�
 # …or with jieba's name tag (高秀云希望…, 石斛今年… is no name).
 _SUBJECT_TAGGED = _words("希望 想 打算 准备 在外 外出 打工 务工 也想")
 # After 的: 龚爱华的丈夫.
-_KIN_AFTER_OF = set(_words("丈夫 老公 男人 婆婆 儿子 女儿 闺女 孩子 妻子 爱人 媳妇 母亲 父亲 娃 家"))
+_KIN_AFTER_OF = set(
+    _words(
+        "丈夫 老公 男人 婆婆 儿子 女儿 闺女 孩子 妻子 爱人 媳妇 母亲 父亲 娃 家 老婆 老伴 奶奶 爷爷 妈妈 爸爸 妈 爸 "
+        "孙子 孙女 公公"
+    )
+)
 # After a name preceded by 和/跟/同/与: 和李春梅一起.
 _TOGETHER = _words("一起 两个 俩 他们")
+# What a person does or has, right after a name that opens a clause (蔡琴在镇上开理发店, 石磊摔伤了腰, 孙杰他妈…,
+# 郭强的老婆…, 龚琴老师…, 秀兰，你家…): taken without any cue before the name when its given part is shaped like
+# a given name (see :func:`given_shape`) and it is no word. The verbs are those of the answers' own stories.
+_PREDICATE = re.compile(
+    "[说讲在是想要也都还就又才已刚被让叫给把帮带去来到从对怀患摔当做干嫁娶养种卖借欠找问打骂住病死没不每常总跟和同的]"
+    "|今年|去年|前年|昨天|前天|今天|上个月|上回|上次|前几天|最近|现在|一直|从小|开了|生了|得了|走了|离婚|两口子|一家"
+    "|夫妻|母女|母子|媳妇|老婆|男人|老公|丈夫|两个人|几个|家[的里孩男女老娃房]|[他她](?:奶奶|爷爷|媳妇|男人|老公|老婆"
+    "|婆婆|丈夫|儿子|闺女|女儿|[妈爸爹娘家们])|[，,]\\s*[你您]|老师|医生|大夫|主任|书记|会计|队长|组长|村长|校长"
+)
 _IN_BRACKETS = "女|男|妻|夫|户主|之女|之子|儿子|女儿|母亲|父亲|本人|化名|已故|已婚|离异|丧偶"
 _BRACKETED = re.compile(f"[（(](?:[^）)]{{0,24}}[村组号岁\\d]|(?:{_IN_BRACKETS})[）)])")
 _AGE = re.compile(r"[，,]\s*\d{1,3}岁")
@@ -92,8 +106,8 @@ _ORDINARY = set(
     "年都来公时过干费种班门那和车初但居边查师花修母谈元平全智位商海劳卫农区麻由支明冷连司相权怀戚况练闭危宿盘续"
     "盖衣计杭普宫利植于郁满应敬容原厉操展强索巴官"
 )
-_SEGMENT_BEFORE = set("，,；;。：:、 \t\n　")
-_SEGMENT_AFTER = set("，,；;。、 \t\n　")
+_SEGMENT_BEFORE = set("，,；;。：:、！!？? \t\n　")
+_SEGMENT_AFTER = set("，,；;。、！!？? \t\n　")
 # Given names of one doubled character (玲玲, 婷婷), taken like the listed ones.
 _DOUBLED = set("玲婷丹欢晶佳甜莉芳燕丽红兰英敏静娜霞萍娟琳倩露菲洋阳梅凤娇媛")
 # What may follow a name besides punctuation: 杜强在外地, 王芳今年, 邓玉凤，住.
@@ -135,6 +149,10 @@ class Lexicon:
     allow: frozenset[str]  # never a name by itself (黄山, 高兴)
     words: frozenset[str]  # dictionary words beginning or ending with a surname character
     name_words: frozenset[str]  # … of them, those jieba tags as names (张大, 朱红): no veto on a longer name
+    typical: frozenset[str]  # characters typical of given names (琴, 磊, 婷; nlp/data/given_chars.txt)
+    plausible: frozenset[
+        str
+    ]  # … and those that are as often in words (大, 山, 国), the typical ones included
 
     def is_word(self, s: str) -> bool:
         return s in self.words or s in self.allow
@@ -154,6 +172,7 @@ def lexicon() -> Lexicon:
     given = {w for line in _read("given_names.txt") for w in line.split()}
     allow = {w for line in _read("name_allowlist.txt") for w in line.split()}
     rows = [line.split() for line in _read("surname_words.txt")]
+    women, men, shared = (set(line.split()) for line in _read("given_chars.txt")[:3])
     return Lexicon(
         frozenset(compound),
         frozenset(common),
@@ -162,6 +181,8 @@ def lexicon() -> Lexicon:
         frozenset(allow),
         frozenset(r[0] for r in rows),
         frozenset(r[0] for r in rows if len(r) > 1 and r[1] == "nr"),
+        frozenset(women | men),
+        frozenset(women | men | shared),
     )
 
 
@@ -209,7 +230,7 @@ def scanner_parts() -> tuple[str, str]:
     cue_end = _CUE_LAST | set("叫是:：") | set(" \u3000")
     after = f"{_alt(_AFTER)}|{_alt(_TOGETHER)}|[，,]\\s*\\d{{1,3}}岁|[（(家]|的(?:{_alt(_KIN_AFTER_OF)})"
     name = "[^\\W\\d_]{1,2}"
-    subject = f"{_SUBJECT.pattern}|{_alt(_SUBJECT_TAGGED)}"
+    subject = f"{_SUBJECT.pattern}|{_alt(_SUBJECT_TAGGED)}|{_PREDICATE.pattern}"
     by_length: dict[int, set[str]] = {}
     for w in _CUES:
         for suffix in ("", "叫", "是", "名叫", ":", "：", " ", "\u3000", "： ", ": "):
@@ -289,9 +310,26 @@ def _given_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" and ch not in _NOT_GIVEN
 
 
-def _given_chars(s: str) -> bool:
-    """One or two characters that can be a given name (no digits, punctuation or function words)."""
-    return _given_char(s[0]) and (len(s) == 1 or _given_char(s[1]))
+# What given names are not made of: function words (_NOT_GIVEN) and the last characters of places (马店, 叶集,
+# 小王庄, 蔡家岗), so that a surname character before them is read as the start of a place.
+_NEVER_GIVEN = _NOT_GIVEN | set("庄集店湾圩岗洼庙坝寨营铺桥塘沟冲畈埠堡屯港渡")
+SHAPE_STRONG, SHAPE_ALL, SHAPE_SOME, SHAPE_NONE = 3, 2, 1, 0
+
+
+def given_shape(given: str, lex: Lexicon) -> int:
+    """How much the characters after a surname look like a given name, the signal that stands in for a cue
+    word where there is none (nlp/data/given_chars.txt): SHAPE_STRONG for one typical character (琴 of 蔡琴), two
+    of which one is typical (大勇, 秀兰) or a doubled one (婷婷); SHAPE_ALL when every character occurs in given
+    names (大山); SHAPE_SOME when the last one does and the other is unknown (令芝); SHAPE_NONE when the last one
+    does not or one never does (猫血, 森病, 马店's 店). jieba's ``nr`` tag is too loose to serve here (it tags
+    熊猫, 叶集, 丁香花)."""
+    if not given or any(ch in _NEVER_GIVEN for ch in given):
+        return SHAPE_NONE
+    known = [ch in lex.plausible for ch in given]
+    if all(known):
+        typical = any(ch in lex.typical for ch in given) or len(given) == 2 and given[0] == given[1]
+        return SHAPE_STRONG if typical else SHAPE_ALL
+    return SHAPE_SOME if known[-1] else SHAPE_NONE
 
 
 def is_given_name(s: str, lex: Lexicon) -> bool:
@@ -335,17 +373,23 @@ def looks_like_word(name: str, lex: Lexicon) -> bool:
     return len(name) > 3 and lex.is_word(name[:3])
 
 
-def _keep(name: str, how: str, strength: int, lex: Lexicon, tagged_name: Callable[[], bool]) -> bool:
+def _keep(
+    name: str, how: str, strength: int, shape: int, lex: Lexicon, tagged_name: Callable[[], bool]
+) -> bool:
     """Whether a cued candidate is a name. Never an allow-listed word. When only punctuation follows it
     (本人江淮英，, 我是王家英，) an introduction is enough, a weaker cue needs a candidate that does not read as a
     word or ends like a given name. When a word follows (屈磊在外地), the candidate must not read as a word and,
     with a rare surname character (年事已高, 都瘫在床) or a weak cue, jieba must tag it as a name; when anything
-    else follows, jieba must tag it as a name in any case (本人曾反映…)."""
+    else follows, jieba must tag it as a name in any case (本人曾反映…). The shape of the given part (see
+    :func:`given_shape`) stands in for jieba where the cue is weaker than an introduction: never a name when it
+    is shaped like none (俺是马店的), a name when it is shaped like one (孩子他爸郑大山去年…, 跟李娜是同学)."""
     if name in lex.allow or name[:2] in lex.allow and how != "clean":
+        return False
+    if strength < STRONG and shape == SHAPE_NONE:
         return False
     wordlike = looks_like_word(name, lex)
     if strength == TAGGED:
-        return not wordlike and how != "word" and tagged_name()
+        return not wordlike and how != "word" and (shape == SHAPE_STRONG or tagged_name())
     if how == "clean" and strength < STRONG and name[0] in _ORDINARY:
         return not wordlike and tagged_name()  # 费桂英 after 婆婆: 费 is more often 费用
     if how == "clean":
@@ -354,6 +398,8 @@ def _keep(name: str, how: str, strength: int, lex: Lexicon, tagged_name: Callabl
         return False
     rare = name[0] not in lex.common and name[:2] not in lex.compound
     if how == "follow" and (strength >= STRONG or (not rare and strength >= MEDIUM)):
+        return True
+    if strength >= MEDIUM and (shape == SHAPE_STRONG or shape == SHAPE_ALL and len(name) >= 3):
         return True
     return tagged_name()
 
@@ -386,7 +432,8 @@ def _cued(text: str, s: int, cue: tuple[int, str], lex: Lexicon, tags: _Tags) ->
     if end is None:
         return None
     name, how = text[s:end], boundary(text, end)
-    if _keep(name, how, strength, lex, lambda: tags.is_name(s, end)):
+    shape = given_shape(text[s + lex.surname_len(text, s) : end], lex)
+    if _keep(name, how, strength, shape, lex, lambda: tags.is_name(s, end)):
         return Candidate(s, end, strength)
     return None
 
@@ -426,14 +473,14 @@ def _familiar(text: str, s: int, lex: Lexicon) -> Candidate | None:
     if text[max(0, a - 1) : a + 1] in _ENDS_IN_OLD:
         return None
     nxt = text[s + 1 : s + 2]
-    if nxt and nxt not in _GLUE_FREE and sur + nxt in lex.words:
-        return None
+    if nxt and nxt not in _GLUE_FREE and sur + nxt in lex.words or nxt in _NEVER_GIVEN - _NOT_GIVEN:
+        return None  # 小周末; 小王庄, 老李集: a place
     return Candidate(a, s + 1, MEDIUM)
 
 
 def after_kind(text: str, e: int) -> str | None:
     """Whether a person cue starts at ``e``: "a" (…说, …她男人, …，62岁, …（户主）, …的丈夫), "h" (…家，), "t" (…一起),
-    "s" or "w" (…今年56岁, …希望: only for a name that begins a sentence)."""
+    "s" or "w" (…今年56岁, …希望: only for a name that begins a sentence), "p" (…在, …摔伤: see _PREDICATE)."""
     for length in range(min(_AFTER_MAX, len(text) - e), 0, -1):
         if text[e : e + length] in _AFTER_SET:
             return "a"
@@ -450,32 +497,44 @@ def after_kind(text: str, e: int) -> str | None:
         return "s"
     if text[e : e + 2] in _SUBJECT_TAGGED_SET or ch in _SUBJECT_TAGGED_SET:
         return "w"
-    return None
+    return "p" if _PREDICATE.match(text, e) else None
 
 
 def _followed(text: str, s: int, n: int, lex: Lexicon, tags: _Tags) -> Candidate | None:
     """A full name right before a person cue (龚爱华的丈夫, 侯春花，她男人, 许琴，33岁, 樊玉英家，, 和李春梅一起)."""
     for e in (s + n + 2, s + n + 1):
-        if e > len(text) or not _given_chars(text[s + n : e]):
+        if e > len(text) or given_shape(text[s + n : e], lex) == SHAPE_NONE:
             continue
         kind = after_kind(text, e)
-        if kind is None:
-            continue
+        allowed = None if kind is None else _kind_allows(text, s, e, n, kind, lex, tags)
+        if allowed is None:
+            continue  # a shorter name may still fit (石磊摔伤: not 石磊摔, but 石磊 before 摔)
+        if not allowed:
+            return None
         name = text[s:e]
-        if kind == "h" and (len(name) < 3 or not tags.is_name(s, e)):
-            return None  # 王家, 娘家: a family or a word; 张桂芳家 a woman's household
-        if kind == "t" and text[s - 1 : s] not in ("和", "跟", "同", "与", "找"):
-            return None
-        if kind in ("s", "w") and (
-            s and text[s - 1] not in _SEGMENT_BEFORE or kind == "w" and not tags.is_name(s, e)
-        ):
-            return None
         if name in lex.allow or name[:2] in lex.allow and len(name) < 3:
             return None
         if looks_like_word(name, lex) and not (len(name) >= 3 and name[-1] in _NAME_FINALS):
             return None
         return Candidate(s, e, MEDIUM)
     return None
+
+
+def _kind_allows(text: str, s: int, e: int, n: int, kind: str, lex: Lexicon, tags: _Tags) -> bool | None:
+    """Whether the cue after a full name (see :func:`after_kind`) is enough for it; None to try a shorter name.
+    Household (…家), subject (…希望) and predicate (…在) cues stand only after a name that opens a clause, and a
+    name there is taken without jieba when its given part is shaped like one (蔡琴在, 任静家孩子多)."""
+    opens = not s or text[s - 1] in _SEGMENT_BEFORE
+    shaped = opens and given_shape(text[s + n : e], lex) == SHAPE_STRONG
+    if kind == "h":  # 王家, 娘家: a family or a word; 张桂芳家, 任静家孩子多 a woman's household
+        return shaped or e - s >= 3 and tags.is_name(s, e)
+    if kind == "t":
+        return text[s - 1 : s] in ("和", "跟", "同", "与", "找")
+    if kind in ("s", "w"):
+        return opens and (kind == "s" or shaped or tags.is_name(s, e))
+    if kind == "p":  # and no word of jieba's dictionary either (金银花今年, 常青在)
+        return True if shaped and not _common_word(text[s:e]) and not _common_word(text[s : s + 2]) else None
+    return True
 
 
 def _alone(text: str, s: int, n: int, lex: Lexicon, tags: _Tags) -> Candidate | None:
@@ -485,7 +544,7 @@ def _alone(text: str, s: int, n: int, lex: Lexicon, tags: _Tags) -> Candidate | 
         return None
     for e in (s + n + 2, s + n + 1):
         if e <= len(text) and (e == len(text) or text[e] in _SEGMENT_AFTER):
-            if not _given_chars(text[s + n : e]) or looks_like_word(text[s:e], lex):
+            if given_shape(text[s + n : e], lex) == SHAPE_NONE or looks_like_word(text[s:e], lex):
                 return None
             if _INFO.match(text, e + 1) or text[e : e + 1] != "、" and tags.is_name(s, e):
                 return Candidate(s, e, MEDIUM)
@@ -667,30 +726,41 @@ def shaped_names(text: str) -> list[Candidate]:
 
 
 # A child's, husband's or kinswoman's given name alone, right after the word that says whose it is (我家小军,
-# 儿子志强, 孩子他爸建国): two characters of a given name followed by a clause end or a verb.
+# 儿子志强, 孩子他爸建国, 俺妹子小翠): two characters of a given name followed by a clause end or a verb.
 _KIN_BEFORE = re.compile(
-    "(?:我家|俺家|我们家|儿子|闺女|女儿|孙子|孙女|老公|丈夫|男人|孩子他爸|娃他爸|孩子爸|小儿子|大儿子|小女儿|大女儿|大闺女|"
-    "小闺女|侄子|外孙|外孙女|媳妇|儿媳)"
+    "(?:我家|俺家|我们家|俺们家|儿子|闺女|女儿|孙子|孙女|老公|丈夫|男人|孩子他爸|娃他爸|孩子爸|小儿子|大儿子|小女儿|"
+    "大女儿|大闺女|小闺女|侄子|侄女|外孙|外孙女|外甥|外甥女|媳妇|儿媳|妹子|妹妹|姐姐|弟弟|哥哥|老伴|小叔子|小姑子|女婿)"
 )
 _KIN_GIVEN_FIRST = _SHAPE_FIRST | set("小大二三四阿俊志家子宇浩文明")
 _KIN_GIVEN_LAST = _SHAPE_LAST | set("宝毛妞丫蛋娃龙虎豪杰涛鹏辉亮东波勇斌磊峰庆")
 _KIN_FOLLOW = re.compile(
     r"[，,。；;！!？?、）)\s]|$|在|说|今年|是|读|考|上|都|和|走|跟|去|从|得|一直|已经|也|还|才|刚"
 )
+# Listed given names that are as often everyday words (海燕 the bird, 国庆 the holiday, 小妹 a younger sister):
+# taken alone only before a strong cue (海燕说, 国庆他妈), never before a mere verb (国庆都没回来).
+_GIVEN_WORDS = set(
+    _words(
+        "海燕 桂花 玉兰 春花 荷花 菊花 莲花 梅花 兰花 杏花 金花 银花 小花 二花 秋月 彩云 彩霞 国庆 建国 卫国 "
+        "海军 长海 金华 乐乐 甜甜 欢欢 秀丽 晶晶 红旗 小妹 二妹 三妹 小兵 大牛 大宝 小宝 二宝 援朝"
+    )
+)
 
 
 def kin_given_names(text: str) -> list[Candidate]:
-    """Given names after a kinship word (see :data:`_KIN_BEFORE`), when they are no dictionary word (我家小孩)."""
+    """Given names after a kinship word (see :data:`_KIN_BEFORE`): a listed one (俺家建军), or one shaped like a
+    given name (see :func:`given_shape`: 俺妹子小翠, 女儿欣怡) that is no dictionary word (我家小孩, 儿子大学)."""
     lex = lexicon()
     out = []
     for m in _KIN_BEFORE.finditer(text):
         e = m.end()
         name = text[e : e + 2]
-        if len(name) < 2 or name[0] not in _KIN_GIVEN_FIRST or name[1] not in _KIN_GIVEN_LAST:
+        if len(name) < 2 or name in lex.allow:
             continue
-        if name in lex.allow or _common_word(name) and name not in lex.given:
+        listed = is_given_name(name, lex) and name not in _GIVEN_WORDS
+        shaped = name[0] in _KIN_GIVEN_FIRST and name[1] in _KIN_GIVEN_LAST
+        if not listed and (not shaped and given_shape(name, lex) < SHAPE_STRONG or _common_word(name)):
             continue
-        if _KIN_FOLLOW.match(text, e + 2):
+        if _KIN_FOLLOW.match(text, e + 2) or _PREDICATE.match(text, e + 2) or listed:
             out.append(Candidate(e, e + 2, TAGGED))
     return out
 
@@ -704,31 +774,47 @@ def _common_word(word: str) -> bool:
     return len(tags) == 1 and not tags[0][1].startswith("nr")
 
 
-_PERSON_VERB = "说|讲|在|一个人|走了|今年|跟|也|还|都|去|考|读|嫁|病|瘫|带"
+# What a given name used alone is followed by: strong cues (…说, 国庆他妈, 根生他媳妇, 秀兰，你家…, 招娣姐) and
+# what people do (…在, …想, …家的): the latter only for a name that opens a clause and is no everyday word.
+_GIVEN_STRONG = "说|讲|告诉|走了|[他她](?:[妈爸爹娘]|奶奶|爷爷|媳妇|男人|老公|老婆|婆婆|闺女|儿子)|[，,]\\s*[你您]|[姐嫂婶]"
+_PERSON_VERB = (
+    "在|一个人|今年|跟|也|还|都|去|考|读|嫁|病|瘫|带|想|要|和|是|家的|家里|她们|他们|被|让|从小|刚|已经|一直"
+)
+_CLAUSE_MARKS = "，,。；;！!？?：:、\\s"
+_CLAUSE_MARK_SET = set("，,。；;！!？?：:、 \t\n　")
 
 
 @lru_cache(maxsize=1)
 def _clause_given() -> re.Pattern[str]:
-    """A listed given name, or 阿/二/三/大/小 and a typical last character, opening a clause and followed by what
-    people do: the whole test in one pattern, so that an answer without one costs one pass in C."""
+    """A listed given name, 阿/二/三/大/小 and a typical last character, or a doubled typical character (盼盼,
+    翠翠), opening a clause (or after 是/跟/和/找/听 before a strong cue: 我是国庆他妈) and followed by a cue: the
+    whole test in one pattern, so that an answer without one costs one pass in C."""
     lex = lexicon()
     listed = _alt({g for g in lex.given if len(g) == 2})
     familiar = f"[阿二三大小][{_chars(_KIN_GIVEN_LAST)}]"
-    firsts = _chars({g[0] for g in lex.given} | set("阿二三大小") | _DOUBLED)
+    firsts = _chars({g[0] for g in lex.given} | set("阿二三大小") | lex.typical)
     return re.compile(
-        f"(?<![^，,。；;！!？?：:、\\s])(?=[{firsts}])"
-        f"({listed}|{familiar}|(?P<d>[{_chars(_DOUBLED)}])(?P=d))(?={_PERSON_VERB})"
+        f"(?<![^{_CLAUSE_MARKS}是跟和找听])(?=[{firsts}])"
+        f"({listed}|{familiar}|(?P<d>[{_chars(lex.typical)}])(?P=d))(?:(?P<strong>{_GIVEN_STRONG})|{_PERSON_VERB})"
     )
 
 
 def clause_given_names(text: str) -> list[Candidate]:
-    """A given name opening a clause and doing what people do (桂兰一个人带三个孙子, 阿芳说…, 二妞在县里读高中);
-    the 阿/二/三/大/小 forms only when they are no dictionary word (大家, 小学)."""
+    """A given name used alone (桂兰一个人带三个孙子, 阿芳说…, 二妞在县里读高中, 根生他媳妇跑了): before a strong cue
+    when it is listed or no dictionary word, before a verb only when it opens a clause and is listed and no
+    everyday word (see :data:`_GIVEN_WORDS`) or no dictionary word at all (大家, 小学)."""
     lex = lexicon()
     out = []
     for m in _clause_given().finditer(text):
-        name = m.group(1)
-        if name in lex.allow or not is_given_name(name, lex) and _common_word(name):
+        name, s = m.group(1), m.start(1)
+        if name in lex.allow:
             continue
-        out.append(Candidate(m.start(1), m.end(1), TAGGED))
+        listed = is_given_name(name, lex)
+        if m.group("strong") is None:
+            opens = not s or text[s - 1] in _CLAUSE_MARK_SET
+            if not opens or listed and name in _GIVEN_WORDS or not listed and _common_word(name):
+                continue
+        elif not listed and _common_word(name):
+            continue
+        out.append(Candidate(s, m.end(1), TAGGED))
     return out
