@@ -36,7 +36,7 @@ def _words(s: str) -> list[str]:
 # Characters that are never part of a given name (function words, measure words, time words).
 _NOT_GIVEN = set(
     "我你他她它的了是在和也都就不没这那们很太还又再把被给让向从对跟与及或而但却说要会能可想去来到里呢吗吧啊呀么个"
-    "着过等岁年月日号组村镇县乡区市省路街住叫姓名电话手机身份证卡微信户氏"
+    "着过等岁年日号组村镇县乡区市省路街住叫姓名电话手机身份证卡微信户氏"
 )
 # A three-character candidate whose last character is one of these is a two-character name and a word (屈磊在).
 _THIRD_STOP = set(
@@ -61,7 +61,8 @@ _MEDIUM = _words(
     "妹妹 哥哥 弟弟 嫂子 弟媳 邻居 同事 前夫 其子 其女 妻 夫 找找 联系 那口子 当家的 他叫 她叫 叫 听 低保户 五保户 "
     "贫困户 困难户 脱贫户 监测户 特困户 代表 家属 长子 次子 长女 次女 三女 养女 养子 老伴 爸爸 妈妈 奶奶 爷爷 "
     "外婆 外公 姥姥 姥爷 小叔子 大伯子 小姑子 妯娌 组长 队长 村长 主任 书记 会计 委员 主席 大姑姐 姑姐 大姑 小姑 "
-    "姑姑 姨妈 舅妈 表姐 表妹 堂姐 堂妹 亲家 弟妹 姐夫 妹夫 女婿 儿媳妇 侄媳妇"
+    "姑姑 姨妈 舅妈 表姐 表妹 堂姐 堂妹 亲家 弟妹 姐夫 妹夫 女婿 儿媳妇 侄媳妇 大姐 二姐 三姐 小妹 大哥 二哥 三哥 "
+    "老大 老二 老三 老四 老伴儿 娘家妈 隔壁"
 )
 # Cues as often followed by a verb (本人曾反映…): the candidate needs jieba's name tag unless punctuation follows.
 _WEAK = _words("本人")
@@ -108,6 +109,7 @@ _ORDINARY = set(
 )
 _SEGMENT_BEFORE = set("，,；;。：:、！!？? \t\n　")
 _SEGMENT_AFTER = set("，,；;。、！!？? \t\n　")
+_CLAUSE_MARK_SET = set("，,。；;！!？?：:、 \t\n　")
 # Given names of one doubled character (玲玲, 婷婷), taken like the listed ones.
 _DOUBLED = set("玲婷丹欢晶佳甜莉芳燕丽红兰英敏静娜霞萍娟琳倩露菲洋阳梅凤娇媛")
 # What may follow a name besides punctuation: 杜强在外地, 王芳今年, 邓玉凤，住.
@@ -463,6 +465,20 @@ def _rare_titled(text: str, s: int, lex: Lexicon) -> Candidate | None:
     return Candidate(s, s + 3, MEDIUM)
 
 
+def _rare_subject(text: str, s: int, lex: Lexicon) -> Candidate | None:
+    """向红跟我说, 奚红家门口: a rare surname character opening a clause, a given part of the strongest shape and a
+    person cue or what people do after it, the whole no dictionary word (向东走, 向英雄学习 are none)."""
+    if s and text[s - 1] not in _SEGMENT_BEFORE:
+        return None
+    for e in (s + 3, s + 2):
+        if e > len(text) or given_shape(text[s + 1 : e], lex) != SHAPE_STRONG:
+            continue
+        if after_kind(text, e) not in ("a", "h", "s", "p") or looks_like_word(text[s:e], lex):
+            continue
+        return None if _common_word(text[s:e]) else Candidate(s, e, MEDIUM)
+    return None
+
+
 def _familiar(text: str, s: int, lex: Lexicon) -> Candidate | None:
     """老陈, 小周: not 小于, 小龙虾, 养老钱, 从小, 小周末, and not the middle of 杜小梅."""
     a, sur = s - 1, text[s]
@@ -563,8 +579,9 @@ def _at(text: str, p: int, lex: Lexicon, tags: _Tags) -> Candidate | None:
     if found is None and n == 1 and s and text[s - 1] in ("老", "小"):
         found = _familiar(text, s, lex)
     if found or n == 1 and text[s] not in lex.common:
-        # a rare surname character (柏, 卞) only right after a cue or before a two-character title (卞主任)
-        return found or _rare_titled(text, s, lex)
+        # a rare surname character (柏, 卞) only right after a cue, before a two-character title (卞主任) or
+        # opening a clause before what people do, with a given part shaped like one (向红跟我说, 奚红家门口)
+        return found or _rare_titled(text, s, lex) or _rare_subject(text, s, lex)
     glued = s and (
         text[s - 1 : s + 1] in lex.words
         and text[s - 1] not in "的是和跟与及"
@@ -647,14 +664,70 @@ def name_spans(text: str, taken: list[Span], matches: Iterable[re.Match[str]] | 
             found.append(c)
     if "姓" in text:
         found += _surname_given(text, lexicon())
-    found += shaped_names(text) + kin_given_names(text) + clause_given_names(text)
-    return _resolve(text, found, taken) if found else []
+    found += shaped_names(text) + compound_names(text) + kin_given_names(text) + clause_given_names(text)
+    if not found:
+        return []
+    return _resolve(text, found + list_siblings(text, found, lexicon()), taken)
 
 
 def _resolve(text: str, found: list[Candidate], taken: list[Span]) -> list[Span]:
-    """Overlapping candidates: the stronger cue wins, then the longer name; none over a region already taken."""
+    """Overlapping candidates: the stronger cue wins, then the longer name; none over a region already taken.
+    A name found once is a name wherever else it stands in the answer (凤霞家的老二…，凤霞一个人种六亩地)."""
     ranked = sorted(found, key=lambda c: (-c.strength, -(c.end - c.start), c.start))
-    return keep_free(text, [Span(c.start, c.end, "name", NAME_TOKEN) for c in ranked], taken)
+    kept = keep_free(text, [Span(c.start, c.end, "name", NAME_TOKEN) for c in ranked], taken)
+    again = []
+    for name in {text[s.start : s.end] for s in kept if s.end - s.start >= 2}:
+        i = text.find(name)
+        while i != -1:
+            again.append(Span(i, i + len(name), "name", NAME_TOKEN))
+            i = text.find(name, i + len(name))
+    return kept + keep_free(text, again, taken + kept) if len(again) > len(kept) else kept
+
+
+# Separators of a list of people: 崔莹、康敏、邱小霞报名…, 刘洋和张伟都是…
+_LIST_SEP = set("、和跟与及同")
+_LIST_START = _CLAUSE_MARK_SET | set("有是跟和与及同的叫")
+
+
+def list_siblings(text: str, found: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """Names listed next to a name already found, each a surname and one or two characters of given names or a
+    listed given name (徐丽、陶红、葛小琴和我…: 葛小琴 has the shape of a name, 陶红 and 徐丽 stand in its
+    list), and the names listed next to those in turn."""
+    out: list[Candidate] = []
+    todo, seen = list(found), {(c.start, c.end) for c in found}
+    while todo:
+        c = todo.pop()
+        for span in _beside(text, c.start, c.end, lex):
+            if span not in seen:
+                seen.add(span)
+                out.append(Candidate(span[0], span[1], TAGGED))
+                todo.append(out[-1])
+    return out
+
+
+def _beside(text: str, start: int, end: int, lex: Lexicon) -> Iterator[tuple[int, int]]:
+    """The list item right before ``start`` and right after ``end``, if each reads as a person's name."""
+    if start >= 3 and text[start - 1] in _LIST_SEP:
+        for s in (start - 4, start - 3):
+            if s >= 0 and (not s or text[s - 1] in _LIST_START) and _list_item(text[s : start - 1], lex):
+                yield s, start - 1
+                break
+    if end + 2 < len(text) + 1 and text[end : end + 1] in _LIST_SEP:
+        for e in (end + 4, end + 3):
+            if e <= len(text) and _list_item(text[end + 1 : e], lex):
+                yield end + 1, e
+                break
+
+
+def _list_item(item: str, lex: Lexicon) -> bool:
+    """A surname and given characters that all occur in given names (张三, 魏巍), or a listed given name (二毛);
+    no word or place (黄山, 高兴)."""
+    if item in lex.allow or looks_like_word(item, lex):
+        return False
+    if is_given_name(item, lex):
+        return True
+    n = lex.surname_len(item, 0)
+    return 0 < n < len(item) and given_shape(item[n:], lex) >= SHAPE_ALL
 
 
 def _candidate_at(text: str, m: re.Match[str], lex: Lexicon, tags: _Tags) -> Candidate | None:
@@ -692,12 +765,15 @@ _SHAPE_NOT_SURNAME = set("都年过那但由和")
 @lru_cache(maxsize=1)
 def shaped_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(single surname: matches the given name's first character, so that the engine skips ahead on the rarer
-    character class and the surname is the character before; compound surname and a given name or a title)."""
+    character class and the surname is the character before; compound surname (and 东方, which is also "the
+    east") before a title or one or two characters of given names, or a name with 氏: 储张氏, 阮氏花)."""
     lex = lexicon()
     singles = _chars(lex.singles - _NOT_GIVEN - _SHAPE_NOT_SURNAME)
     single = re.compile(f"[{_chars(_SHAPE_FIRST)}](?<=[{singles}].)(?=[{_chars(_SHAPE_LAST)}])")
+    surname = _chars(lex.singles - _NOT_GIVEN - _SHAPE_NOT_SURNAME)
     compound = re.compile(
-        f"(?:{_alt(lex.compound)})(?:[{_chars(_SHAPE_FIRST)}]?[{_chars(_SHAPE_LAST)}]|{_alt(_TITLES)})"
+        f"(?:{_alt(lex.compound | {'东方'})})(?:{_alt(_TITLES)}|[{_chars(lex.plausible)}]{{1,2}})"
+        f"|[{surname}](?:[{surname}]氏|氏[{_chars(lex.typical)}][{_chars(lex.plausible)}]?)"
     )
     return single, compound
 
@@ -708,12 +784,27 @@ def _glued(text: str, s: int, lex: Lexicon) -> bool:
     return bool(s) and text[s - 1 : s + 1] in lex.words and not (s >= 2 and _common_word(text[s - 2 : s]))
 
 
+def compound_names(text: str) -> list[Candidate]:
+    """Names with a compound surname (欧阳明去世, 司徒静每周, 上官婉清): everywhere, since these surnames are no
+    everyday words, unless the whole is one (东方红); 东方 only before a given name of the strongest shape
+    (东方丽华, not 东方人). Names with 氏, the old form for a married woman (其母储张氏) or the Vietnamese one
+    (阮氏花)."""
+    lex = lexicon()
+    out = []
+    for m in shaped_patterns()[1].finditer(text):
+        name = m.group()
+        if name in lex.allow or lex.is_word(name):
+            continue
+        if name.startswith("东方") and given_shape(name[2:], lex) != SHAPE_STRONG:
+            continue
+        out.append(Candidate(m.start(), m.end(), TAGGED))
+    return out
+
+
 def shaped_names(text: str) -> list[Candidate]:
     """Full names recognised by their shape alone (see :data:`_SHAPE_FIRST`); weaker than every cued name."""
     lex = lexicon()
-    single, compound = shaped_patterns()
-    spans = [(m.start() - 1, m.end() + 1) for m in single.finditer(text)]
-    spans += [m.span() for m in compound.finditer(text)]
+    spans = [(m.start() - 1, m.end() + 1) for m in shaped_patterns()[0].finditer(text)]
     out = []
     for s, e in spans:
         name = text[s:e]
@@ -781,7 +872,6 @@ _PERSON_VERB = (
     "在|一个人|今年|跟|也|还|都|去|考|读|嫁|病|瘫|带|想|要|和|是|家的|家里|她们|他们|被|让|从小|刚|已经|一直"
 )
 _CLAUSE_MARKS = "，,。；;！!？?：:、\\s"
-_CLAUSE_MARK_SET = set("，,。；;！!？?：:、 \t\n　")
 
 
 @lru_cache(maxsize=1)
@@ -792,10 +882,11 @@ def _clause_given() -> re.Pattern[str]:
     lex = lexicon()
     listed = _alt({g for g in lex.given if len(g) == 2})
     familiar = f"[阿二三大小][{_chars(_KIN_GIVEN_LAST)}]"
-    firsts = _chars({g[0] for g in lex.given} | set("阿二三大小") | lex.typical)
+    doubled = lex.typical - set("月天年日时星")  # 月月都不够: every month
+    firsts = _chars({g[0] for g in lex.given} | set("阿二三大小") | doubled)
     return re.compile(
         f"(?<![^{_CLAUSE_MARKS}是跟和找听])(?=[{firsts}])"
-        f"({listed}|{familiar}|(?P<d>[{_chars(lex.typical)}])(?P=d))(?:(?P<strong>{_GIVEN_STRONG})|{_PERSON_VERB})"
+        f"({listed}|{familiar}|(?P<d>[{_chars(doubled)}])(?P=d))(?:(?P<strong>{_GIVEN_STRONG})|{_PERSON_VERB})"
     )
 
 
