@@ -132,6 +132,9 @@ _ENDS_IN_OLD = set(
     )
 )
 _GLUE_FREE = set("家说的是她他和跟也就都还在那这们开")
+# Surname characters that are mostly words (see _ORDINARY) and before a title mostly a word as well (连老师都…,
+# 原主任 "the former director", 查会计账, 班主任, 全村长): never read as a surname there.
+_TITLE_NOT = set("年都来公时过干那和但由初边班支区全师门种车商农劳母元位平海花费修卫连查应原敬谈")
 STRONG, MEDIUM, WEAK, TAGGED = 3, 2, 1, 0
 
 
@@ -205,7 +208,7 @@ _FOLLOW_SET = set(_FOLLOW)
 
 # The cues of a common given name used alone: after it (秀英说, 凤兰她婆婆, 秀英姐) or before it (女儿杏花, 我叫秀英).
 _GIVEN_AFTER = set("说讲她姐嫂婶")
-_GIVEN_BEFORE = {"闺女", "女儿", "儿媳", "媳妇", "孙女", "妹妹", "叫", "听"}
+_GIVEN_BEFORE = {"闺女", "女儿", "儿媳", "媳妇", "孙女", "妹妹", "叫", "听", "喊"}
 _GIVEN_CUE_CHARS = _GIVEN_AFTER | {w[-1] for w in _GIVEN_BEFORE}
 
 
@@ -224,11 +227,12 @@ def scanner_parts() -> tuple[str, str]:
     one or two characters on, or punctuation (or the text's ends) on both sides; a surname character that is
     mostly an ordinary word (年, 于, 海) only after a form's colon, 我叫 or 户主 (the match is then the cue's
     last character, so that 年 都 来 themselves are not looked at); 老/小 before a common
-    surname; the cue words of a given name used alone next to one. 上 and 东 of the rare 上官 and 东郭 are left
-    out. The pattern starts with one character class, so the engine skips ahead."""
+    surname; the cue words of a given name used alone next to one; a surname that is mostly a word before a
+    title (杭主任). 上 and 东 of the rare 上官 and 东郭 are left out. The pattern starts with one character class,
+    so the engine skips ahead."""
     lex = lexicon()
     surnames = (lex.singles - _ORDINARY) | ({c[0] for c in lex.compound} - set("上太独东公宗左"))
-    familiar = lex.common - _FAMILIAR_NOT["老"] - _FAMILIAR_NOT["小"]
+    familiar = lex.singles - _ORDINARY - _FAMILIAR_NOT["老"] - _FAMILIAR_NOT["小"]
     cue_end = _CUE_LAST | set("叫是:：") | set(" \u3000")
     after = f"{_alt(_AFTER)}|{_alt(_TOGETHER)}|[，,]\\s*\\d{{1,3}}岁|[（(家]|的(?:{_alt(_KIN_AFTER_OF)})"
     name = "[^\\W\\d_]{1,2}"
@@ -240,19 +244,25 @@ def scanner_parts() -> tuple[str, str]:
     cue_words = "|".join(f"(?<=(?:{_alt(ws)}).)" for _, ws in sorted(by_length.items()))
     surname_case = (
         f"(?<=[{_chars(surnames)}])(?:(?<=[{_chars(cue_end)}].)(?:{cue_words})|(?=(?:{_alt(_TITLES)}))|(?={name}(?:{after}))"
-        f"|(?:(?<=[{_chars(_SEGMENT_BEFORE)}].)|(?<![\\s\\S]{{2}}))(?={name}(?:[{_chars(_SEGMENT_AFTER)}]|$|{subject})))"
+        f"|(?:(?<=[{_chars(_SEGMENT_BEFORE | {'的'})}].)|(?<![\\s\\S]{{2}}))(?={name}(?:[{_chars(_SEGMENT_AFTER)}]|$|{subject})))"
     )
     given_last = {g[-1] for g in lex.given} | _DOUBLED
     given_first = {g[0] for g in lex.given} | _DOUBLED
     given_case = (
         f"(?<=[{_chars(given_last)}][{_chars(_GIVEN_AFTER)}])"
         f"|(?<=[{_chars({w[-1] for w in _GIVEN_BEFORE})}])(?=[{_chars(given_first)}])"
+        f"|(?<=[叫喊])(?=[我她他][{_chars(given_first)}])"
     )
     cue_case = (  # a form's colon or 我叫/户主, before a surname that is mostly a word (户主于秀兰, 我叫于丽)
         f"(?<=[:：叫主])(?:(?<=[:：])|(?<=[我俺名]叫)|(?<=户主))(?=[ \u3000]?[{_chars(_ORDINARY)}])(?P<cue>)"
     )
-    lead = surnames | _GIVEN_CUE_CHARS | {"老", "小", ":", "：", "叫", "主"}
-    return _chars(lead), f"(?<=[老小])(?=[{_chars(familiar)}])|{surname_case}|{given_case}|{cue_case}"
+    titled = _ORDINARY - _TITLE_NOT  # 杭主任, 于姐: a surname that is mostly a word, before a title
+    title_case = (
+        f"(?<=[{_chars(titled)}])(?=[{_chars({t[0] for t in _TITLES})}])(?=(?:{_alt(_TITLES)}))(?P<title>)"
+    )
+    lead = surnames | _GIVEN_CUE_CHARS | titled | {"老", "小", ":", "：", "叫", "主"}
+    cases = f"{surname_case}|{given_case}|{cue_case}|{title_case}"
+    return _chars(lead), f"(?<=[老小])(?=[{_chars(familiar)}])|{cases}"
 
 
 @lru_cache(maxsize=1)
@@ -394,8 +404,9 @@ def _keep(
         return not wordlike and how != "word" and (shape == SHAPE_STRONG or tagged_name())
     if how == "clean" and strength < STRONG and name[0] in _ORDINARY:
         return not wordlike and tagged_name()  # 费桂英 after 婆婆: 费 is more often 费用
-    if how == "clean":
-        return strength >= STRONG or not wordlike or (len(name) >= 3 and name[-1] in _NAME_FINALS)
+    if how == "clean":  # 俺是白雪，: a word that jieba knows as a name too, shaped like one
+        named = strength >= MEDIUM and name in lex.name_words and shape == SHAPE_STRONG
+        return strength >= STRONG or not wordlike or named or (len(name) >= 3 and name[-1] in _NAME_FINALS)
     if wordlike:
         return False
     rare = name[0] not in lex.common and name[:2] not in lex.compound
@@ -453,16 +464,22 @@ def _titled(text: str, s: int, n: int, lex: Lexicon) -> Candidate | None:
 
 
 def _rare_titled(text: str, s: int, lex: Lexicon) -> Candidate | None:
-    """苑大姐, 檀会计: a rare surname character before a two-character title, not glued to the word before it."""
-    if text[s] in _ORDINARY or text[s + 1 : s + 3] not in _TITLE_SET or len(text[s + 1 : s + 3]) < 2:
+    """苑大姐, 檀会计, 请卞主任, 镇妇联杭主任, 于姐家…: a rare surname character, or one that is mostly a word, before a
+    two-character title (a one-character one only where a clause opens), when it makes no word with the
+    character before it (对于大姐, 去年书记) nor with the title (班主任, 车队长)."""
+    title = text[s + 1 : s + 3]
+    opens = not s or text[s - 1] in _SEGMENT_BEFORE
+    if title not in _TITLE_SET and not (opens and title[:1] in _TITLE_SET):
         return None
-    if s and (
-        text[s - 1 : s + 1] in lex.words
-        or "\u4e00" <= text[s - 1] <= "\u9fff"
-        and text[s - 1] not in _CUE_LAST
+    end = s + 1 + (2 if title in _TITLE_SET else 1)
+    if text[s] in _TITLE_NOT or any(
+        w in lex.words or _common_word(w) for w in (text[s : s + 2], text[s:end])
     ):
         return None
-    return Candidate(s, s + 3, MEDIUM)
+    before = text[s - 1 : s + 1]
+    if not opens and text[s - 1] not in _CUE_LAST and (before in lex.words or _common_word(before)):
+        return None
+    return Candidate(s, end, MEDIUM)
 
 
 def _rare_subject(text: str, s: int, lex: Lexicon) -> Candidate | None:
@@ -479,11 +496,18 @@ def _rare_subject(text: str, s: int, lex: Lexicon) -> Candidate | None:
     return None
 
 
+_RARE_FAMILIAR_NEXT = set("家说讲她他的，,。；;！!？?、") | {""}
+
+
 def _familiar(text: str, s: int, lex: Lexicon) -> Candidate | None:
-    """老陈, 小周: not 小于, 小龙虾, 养老钱, 从小, 小周末, and not the middle of 杜小梅."""
+    """老陈, 小周, 老訾家: not 小于, 小龙虾, 养老钱, 从小, 小周末, and not the middle of 杜小梅."""
     a, sur = s - 1, text[s]
-    if sur not in lex.common or sur in _FAMILIAR_NOT[text[a]] or text[a : a + 2] in lex.allow:
+    if sur in _FAMILIAR_NOT[text[a]] or text[a : a + 2] in lex.allow:
         return None
+    if sur not in lex.common and (
+        text[s + 1 : s + 2] not in _RARE_FAMILIAR_NEXT or _common_word(text[a : s + 1])
+    ):
+        return None  # 老訾家的, 跟小阚讲: a rare surname, only before what marks a person
     if a and text[a - 1] in lex.singles and text[max(0, a - 2) : a] not in lex.words:
         return None  # 杜小梅: a given name, found whole by the other cues
     if text[max(0, a - 1) : a + 1] in _ENDS_IN_OLD:
@@ -539,9 +563,10 @@ def _followed(text: str, s: int, n: int, lex: Lexicon, tags: _Tags) -> Candidate
 def _kind_allows(text: str, s: int, e: int, n: int, kind: str, lex: Lexicon, tags: _Tags) -> bool | None:
     """Whether the cue after a full name (see :func:`after_kind`) is enough for it; None to try a shorter name.
     Household (…家), subject (…希望) and predicate (…在) cues stand only after a name that opens a clause, and a
-    name there is taken without jieba when its given part is shaped like one (蔡琴在, 任静家孩子多)."""
+    name there (or after 的: 村里的孔燕组织了…) is taken without jieba when its given part is shaped like one
+    (蔡琴在, 任静家孩子多)."""
     opens = not s or text[s - 1] in _SEGMENT_BEFORE
-    shaped = opens and given_shape(text[s + n : e], lex) == SHAPE_STRONG
+    shaped = (opens or text[s - 1] == "的") and given_shape(text[s + n : e], lex) == SHAPE_STRONG
     if kind == "h":  # 王家, 娘家: a family or a word; 张桂芳家, 任静家孩子多 a woman's household
         return shaped or e - s >= 3 and tags.is_name(s, e)
     if kind == "t":
@@ -632,6 +657,12 @@ def _given_alone(text: str, c: int, lex: Lexicon) -> Candidate | None:
             return Candidate(c + 1, c + 3, MEDIUM)
         if cue == "叫" and text[c - 1 : c] in ("我", "俺") and _intro_given(text, c + 1):
             return Candidate(c + 1, c + 3, STRONG)  # 我叫二丫，
+        if (
+            cue in ("叫", "喊")
+            and text[c + 1 : c + 2] in ("我", "她", "他")
+            and is_given_name(text[c + 2 : c + 4], lex)
+        ):
+            return Candidate(c + 2, c + 4, MEDIUM)  # 大家都叫我胖丫
     return None
 
 
@@ -722,7 +753,7 @@ def _beside(text: str, start: int, end: int, lex: Lexicon) -> Iterator[tuple[int
 def _list_item(item: str, lex: Lexicon) -> bool:
     """A surname and given characters that all occur in given names (张三, 魏巍), or a listed given name (二毛);
     no word or place (黄山, 高兴)."""
-    if item in lex.allow or looks_like_word(item, lex):
+    if item in lex.allow or looks_like_word(item, lex) and item not in lex.name_words:
         return False
     if is_given_name(item, lex):
         return True
@@ -734,6 +765,8 @@ def _candidate_at(text: str, m: re.Match[str], lex: Lexicon, tags: _Tags) -> Can
     """The candidate at one position the scanner found: a given name next to its cue, or a name starting with the
     surname there (after 老/小, after an introduction's last character)."""
     p = m.start()
+    if m.group("title") is not None:
+        return _rare_titled(text, p, lex)
     c = _given_alone(text, p, lex) if text[p] in _GIVEN_CUE_CHARS else None
     if c is None and m.group("cue") is not None:
         p += 2 if text[p + 1 : p + 2] in (" ", "\u3000") else 1  # 户主：于秀兰: the surname after the cue
@@ -770,12 +803,19 @@ def shaped_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lex = lexicon()
     singles = _chars(lex.singles - _NOT_GIVEN - _SHAPE_NOT_SURNAME)
     single = re.compile(f"[{_chars(_SHAPE_FIRST)}](?<=[{singles}].)(?=[{_chars(_SHAPE_LAST)}])")
-    surname = _chars(lex.singles - _NOT_GIVEN - _SHAPE_NOT_SURNAME)
     compound = re.compile(
         f"(?:{_alt(lex.compound | {'东方'})})(?:{_alt(_TITLES)}|[{_chars(lex.plausible)}]{{1,2}})"
-        f"|[{surname}](?:[{surname}]氏|氏[{_chars(lex.typical)}][{_chars(lex.plausible)}]?)"
     )
     return single, compound
+
+
+@lru_cache(maxsize=1)
+def _shi_pattern() -> re.Pattern[str]:
+    """氏 after two surnames (储张氏) or between a surname and a given name (阮氏花), found from the rare 氏."""
+    lex = lexicon()
+    surname = _chars(lex.singles - _NOT_GIVEN - _SHAPE_NOT_SURNAME)
+    typical, plausible = _chars(lex.typical), _chars(lex.plausible)
+    return re.compile(f"氏(?:(?<=[{surname}][{surname}]氏)|(?<=[{surname}]氏)[{typical}][{plausible}]?)")
 
 
 def _glued(text: str, s: int, lex: Lexicon) -> bool:
@@ -798,6 +838,10 @@ def compound_names(text: str) -> list[Candidate]:
         if name.startswith("东方") and given_shape(name[2:], lex) != SHAPE_STRONG:
             continue
         out.append(Candidate(m.start(), m.end(), TAGGED))
+    if "氏" in text:
+        for m in _shi_pattern().finditer(text):
+            s = m.start() - (1 if m.end() > m.start() + 1 else 2)
+            out.append(Candidate(s, m.end(), TAGGED))
     return out
 
 
@@ -812,6 +856,8 @@ def shaped_names(text: str) -> list[Candidate]:
             continue
         if len(name) == 3 and text[s : s + 2] in lex.words and text[s : s + 2] not in lex.name_words:
             continue
+        if _in_dictionary(name) and _in_dictionary(name[:2]):
+            continue  # 丁香花, 白玉兰, 金银花: a word made on a word, not 马春花
         out.append(Candidate(s, e, TAGGED))
     return out
 
@@ -838,8 +884,9 @@ _GIVEN_WORDS = set(
 
 
 def kin_given_names(text: str) -> list[Candidate]:
-    """Given names after a kinship word (see :data:`_KIN_BEFORE`): a listed one (俺家建军), or one shaped like a
-    given name (see :func:`given_shape`: 俺妹子小翠, 女儿欣怡) that is no dictionary word (我家小孩, 儿子大学)."""
+    """Given names after a kinship word (see :data:`_KIN_BEFORE`): a listed one (俺家建军; one that is also an
+    everyday word only before a verb: 我家春花今年…), or one shaped like a given name (see :func:`given_shape`:
+    俺妹子小翠, 女儿欣怡) that is no dictionary word (我家小孩, 儿子大学)."""
     lex = lexicon()
     out = []
     for m in _KIN_BEFORE.finditer(text):
@@ -847,20 +894,31 @@ def kin_given_names(text: str) -> list[Candidate]:
         name = text[e : e + 2]
         if len(name) < 2 or name in lex.allow:
             continue
-        listed = is_given_name(name, lex) and name not in _GIVEN_WORDS
+        listed = is_given_name(name, lex)
         shaped = name[0] in _KIN_GIVEN_FIRST and name[1] in _KIN_GIVEN_LAST
         if not listed and (not shaped and given_shape(name, lex) < SHAPE_STRONG or _common_word(name)):
             continue
-        if _KIN_FOLLOW.match(text, e + 2) or _PREDICATE.match(text, e + 2) or listed:
-            out.append(Candidate(e, e + 2, TAGGED))
+        if _KIN_FOLLOW.match(text, e + 2) or _PREDICATE.match(text, e + 2) or name not in _GIVEN_WORDS:
+            out.append(Candidate(e, e + 2, TAGGED))  # 我家春花今年…, but not 我家桂花树
     return out
 
 
 @lru_cache(maxsize=4096)
-def _common_word(word: str) -> bool:
-    """A word of jieba's dictionary that jieba does not tag as a name (小孩, 大家, 二手)."""
+def _in_dictionary(word: str) -> bool:
+    """A word of jieba's dictionary, whatever its tag."""
     import rjieba
 
+    return bool(rjieba.has_word(word))
+
+
+@lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """A word of jieba's dictionary that jieba does not tag as a name (小孩, 大家, 二手). Looked up in the
+    dictionary first: jieba's tagger joins two unknown characters into a "word" of its own (苑大, 檀会)."""
+    import rjieba
+
+    if not _in_dictionary(word):
+        return False
     tags = rjieba.tag(word)
     return len(tags) == 1 and not tags[0][1].startswith("nr")
 
