@@ -242,8 +242,9 @@ def scanner_parts() -> tuple[str, str]:
         for suffix in ("", "叫", "是", "名叫", ":", "：", " ", "\u3000", "： ", ": "):
             by_length.setdefault(len(w + suffix), set()).add(w + suffix)
     cue_words = "|".join(f"(?<=(?:{_alt(ws)}).)" for _, ws in sorted(by_length.items()))
+    titles = f"{_alt(_TITLES)}|家(?:{_alt(_HOUSE_KIN)})"
     surname_case = (
-        f"(?<=[{_chars(surnames)}])(?:(?<=[{_chars(cue_end)}].)(?:{cue_words})|(?=(?:{_alt(_TITLES)}))|(?={name}(?:{after}))"
+        f"(?<=[{_chars(surnames)}])(?:(?<=[{_chars(cue_end)}].)(?:{cue_words})|(?=(?:{titles}))|(?={name}(?:{after}))"
         f"|(?:(?<=[{_chars(_SEGMENT_BEFORE | {'的'})}].)|(?<![\\s\\S]{{2}}))(?={name}(?:[{_chars(_SEGMENT_AFTER)}]|$|{subject})))"
     )
     given_last = {g[-1] for g in lex.given} | _DOUBLED
@@ -397,8 +398,8 @@ def _keep(
     is shaped like none (俺是马店的), a name when it is shaped like one (孩子他爸郑大山去年…, 跟李娜是同学)."""
     if name in lex.allow or name[:2] in lex.allow and how != "clean":
         return False
-    if strength < STRONG and shape == SHAPE_NONE:
-        return False
+    if strength < STRONG and shape == SHAPE_NONE and (how != "clean" or not set(name) & _NEVER_GIVEN):
+        return False  # but 俺家那个叫朱大壮，: a name with an unlisted character, cued and standing alone
     wordlike = looks_like_word(name, lex)
     if strength == TAGGED:
         return not wordlike and how != "word" and (shape == SHAPE_STRONG or tagged_name())
@@ -451,9 +452,17 @@ def _cued(text: str, s: int, cue: tuple[int, str], lex: Lexicon, tags: _Tags) ->
     return None
 
 
+# Kin titles after a surname and 家, the wife or elder of a household named by its surname (赵家嫂子, 王家大娘);
+# never after the words that end in 家 (国家, 东家, 管家).
+_HOUSE_KIN = set(_words("嫂子 大嫂 二嫂 三嫂 媳妇 婶子 大娘 大婶 大姐 奶奶 老太 大爷"))
+_HOUSE_NOT = set(_words("东家 国家 公家 管家 商家 农家 全家 庄家 冤家 行家 仇家 车家 宋家"))
+
+
 def _titled(text: str, s: int, n: int, lex: Lexicon) -> Candidate | None:
-    """王大姐, 李书记, 汪姐: not when the surname character ends a word before it (班主任老师, 提高老师)."""
+    """王大姐, 李书记, 汪姐, 赵家嫂子: not when the surname character ends a word before it (班主任老师, 提高老师)."""
     b = next((s + n + k for k in (2, 1) if text[s + n : s + n + k] in _TITLE_SET), None)
+    if b is None and text[s + n : s + n + 1] == "家" and text[s + n + 1 : s + n + 3] in _HOUSE_KIN:
+        b = None if text[s : s + n + 1] in _HOUSE_NOT else s + n + 3
     if b is None or n == 1 and text[s] not in lex.common:
         return None
     if s and (text[s - 1 : s + 1] in lex.words or is_given_name(text[s - 1 : s + 1], lex)):
@@ -543,8 +552,8 @@ def after_kind(text: str, e: int) -> str | None:
 def _followed(text: str, s: int, n: int, lex: Lexicon, tags: _Tags) -> Candidate | None:
     """A full name right before a person cue (龚爱华的丈夫, 侯春花，她男人, 许琴，33岁, 樊玉英家，, 和李春梅一起)."""
     for e in (s + n + 2, s + n + 1):
-        if e > len(text) or given_shape(text[s + n : e], lex) == SHAPE_NONE:
-            continue
+        if e > len(text) or given_shape(text[s + n : e], lex) == SHAPE_NONE or text[s + n : e] == "家":
+            continue  # 潘家的媳妇: a household, not a woman's name
         kind = after_kind(text, e)
         allowed = None if kind is None else _kind_allows(text, s, e, n, kind, lex, tags)
         if allowed is None:
@@ -573,8 +582,13 @@ def _kind_allows(text: str, s: int, e: int, n: int, kind: str, lex: Lexicon, tag
         return text[s - 1 : s] in ("和", "跟", "同", "与", "找")
     if kind in ("s", "w"):
         return opens and (kind == "s" or shaped or tags.is_name(s, e))
-    if kind == "p":  # and no word of jieba's dictionary either (金银花今年, 常青在)
-        return True if shaped and not _common_word(text[s:e]) and not _common_word(text[s : s + 2]) else None
+    if kind == "p":  # and no word of jieba's dictionary (杨梅在卖, 严冬来了, 金银花今年, 丁香花开了)
+        word = (
+            _in_dictionary(text[s:e])
+            if e - s == 2
+            else _common_word(text[s : s + 2]) or _word_on_word(text[s:e])
+        )
+        return True if shaped and not word else None
     return True
 
 
@@ -856,8 +870,8 @@ def shaped_names(text: str) -> list[Candidate]:
             continue
         if len(name) == 3 and text[s : s + 2] in lex.words and text[s : s + 2] not in lex.name_words:
             continue
-        if _in_dictionary(name) and _in_dictionary(name[:2]):
-            continue  # 丁香花, 白玉兰, 金银花: a word made on a word, not 马春花
+        if _word_on_word(name):
+            continue
         out.append(Candidate(s, e, TAGGED))
     return out
 
@@ -869,7 +883,9 @@ _KIN_BEFORE = re.compile(
     "大女儿|大闺女|小闺女|侄子|侄女|外孙|外孙女|外甥|外甥女|媳妇|儿媳|妹子|妹妹|姐姐|弟弟|哥哥|老伴|小叔子|小姑子|女婿)"
 )
 _KIN_GIVEN_FIRST = _SHAPE_FIRST | set("小大二三四阿俊志家子宇浩文明")
-_KIN_GIVEN_LAST = _SHAPE_LAST | set("宝毛妞丫蛋娃龙虎豪杰涛鹏辉亮东波勇斌磊峰庆")
+_KIN_GIVEN_LAST = _SHAPE_LAST | set(
+    "宝毛妞丫蛋龙虎豪杰涛鹏辉亮东波勇斌磊峰庆"
+)  # not 娃: 大娃 is "the elder child"
 _KIN_FOLLOW = re.compile(
     r"[，,。；;！!？?、）)\s]|$|在|说|今年|是|读|考|上|都|和|走|跟|去|从|得|一直|已经|也|还|才|刚"
 )
@@ -878,7 +894,8 @@ _KIN_FOLLOW = re.compile(
 _GIVEN_WORDS = set(
     _words(
         "海燕 桂花 玉兰 春花 荷花 菊花 莲花 梅花 兰花 杏花 金花 银花 小花 二花 秋月 彩云 彩霞 国庆 建国 卫国 "
-        "海军 长海 金华 乐乐 甜甜 欢欢 秀丽 晶晶 红旗 小妹 二妹 三妹 小兵 大牛 大宝 小宝 二宝 援朝"
+        "海军 长海 金华 乐乐 甜甜 欢欢 秀丽 晶晶 红旗 小妹 二妹 三妹 小兵 大牛 大宝 小宝 二宝 援朝 秋菊 冬菊 冬梅 "
+        "腊梅 红梅 雪梅 春兰 月季"
     )
 )
 
@@ -909,6 +926,12 @@ def _in_dictionary(word: str) -> bool:
     import rjieba
 
     return bool(rjieba.has_word(word))
+
+
+def _word_on_word(name: str) -> bool:
+    """A three-character word of jieba's dictionary made on a two-character one: 丁香花, 白玉兰, 金银花 (a flower,
+    whatever jieba's tag says), not the name 马春花."""
+    return len(name) == 3 and _in_dictionary(name) and _in_dictionary(name[:2])
 
 
 @lru_cache(maxsize=4096)
