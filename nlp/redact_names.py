@@ -62,7 +62,7 @@ _MEDIUM = _words(
     "贫困户 困难户 脱贫户 监测户 特困户 代表 家属 长子 次子 长女 次女 三女 养女 养子 老伴 爸爸 妈妈 奶奶 爷爷 "
     "外婆 外公 姥姥 姥爷 小叔子 大伯子 小姑子 妯娌 组长 队长 村长 主任 书记 会计 委员 主席 大姑姐 姑姐 大姑 小姑 "
     "姑姑 姨妈 舅妈 表姐 表妹 堂姐 堂妹 亲家 弟妹 姐夫 妹夫 女婿 儿媳妇 侄媳妇 大姐 二姐 三姐 小妹 大哥 二哥 三哥 "
-    "老大 老二 老三 老四 老伴儿 娘家妈 隔壁"
+    "老大 老二 老三 老四 老伴儿 娘家妈 隔壁 同学 朋友 闺蜜 老乡 工友 房东"
 )
 # Cues as often followed by a verb (本人曾反映…): the candidate needs jieba's name tag unless punctuation follows.
 _WEAK = _words("本人")
@@ -95,6 +95,7 @@ _PREDICATE = re.compile(
     "|今年|去年|前年|昨天|前天|今天|上个月|上回|上次|前几天|最近|现在|一直|从小|开了|生了|得了|走了|离婚|两口子|一家"
     "|夫妻|母女|母子|媳妇|老婆|男人|老公|丈夫|两个人|几个|家[的里孩男女老娃房]|[他她](?:奶奶|爷爷|媳妇|男人|老公|老婆"
     "|婆婆|丈夫|儿子|闺女|女儿|[妈爸爹娘家们])|[，,]\\s*[你您]|老师|医生|大夫|主任|书记|会计|队长|组长|村长|校长"
+    "|组织|[办搞教学管看领]|照顾|负责|参加|报名|加入|申请|上班|务工|每天|天天|经常"
 )
 _IN_BRACKETS = "女|男|妻|夫|户主|之女|之子|儿子|女儿|母亲|父亲|本人|化名|已故|已婚|离异|丧偶"
 _BRACKETED = re.compile(f"[（(](?:[^）)]{{0,24}}[村组号岁\\d]|(?:{_IN_BRACKETS})[）)])")
@@ -336,8 +337,8 @@ def given_shape(given: str, lex: Lexicon) -> int:
     names (大山); SHAPE_SOME when the last one does and the other is unknown (令芝); SHAPE_NONE when the last one
     does not or one never does (猫血, 森病, 马店's 店). jieba's ``nr`` tag is too loose to serve here (it tags
     熊猫, 叶集, 丁香花)."""
-    if not given or any(ch in _NEVER_GIVEN for ch in given):
-        return SHAPE_NONE
+    if not given or any(ch in _NEVER_GIVEN for ch in given) or given[-1] == "家" and len(given) > 1:
+        return SHAPE_NONE  # 凤霞家的: 家 may begin a given name (家成), it does not end one
     known = [ch in lex.plausible for ch in given]
     if all(known):
         typical = any(ch in lex.typical for ch in given) or len(given) == 2 and given[0] == given[1]
@@ -501,7 +502,7 @@ def _rare_subject(text: str, s: int, lex: Lexicon) -> Candidate | None:
             continue
         if after_kind(text, e) not in ("a", "h", "s", "p") or looks_like_word(text[s:e], lex):
             continue
-        return None if _common_word(text[s:e]) else Candidate(s, e, MEDIUM)
+        return None if _wordish(text[s:e], 1) else Candidate(s, e, MEDIUM)
     return None
 
 
@@ -583,12 +584,7 @@ def _kind_allows(text: str, s: int, e: int, n: int, kind: str, lex: Lexicon, tag
     if kind in ("s", "w"):
         return opens and (kind == "s" or shaped or tags.is_name(s, e))
     if kind == "p":  # and no word of jieba's dictionary (杨梅在卖, 严冬来了, 金银花今年, 丁香花开了)
-        word = (
-            _in_dictionary(text[s:e])
-            if e - s == 2
-            else _common_word(text[s : s + 2]) or _word_on_word(text[s:e])
-        )
-        return True if shaped and not word else None
+        return True if shaped and not _wordish(text[s:e], n) else None
     return True
 
 
@@ -912,8 +908,9 @@ def kin_given_names(text: str) -> list[Candidate]:
         if len(name) < 2 or name in lex.allow:
             continue
         listed = is_given_name(name, lex)
-        shaped = name[0] in _KIN_GIVEN_FIRST and name[1] in _KIN_GIVEN_LAST
-        if not listed and (not shaped and given_shape(name, lex) < SHAPE_STRONG or _common_word(name)):
+        typed = name[0] in _KIN_GIVEN_FIRST and name[1] in _KIN_GIVEN_LAST and not _common_word(name)
+        shaped = given_shape(name, lex) == SHAPE_STRONG and not _in_dictionary(name)  # not 我家宝宝
+        if not (listed or typed or shaped):
             continue
         if _KIN_FOLLOW.match(text, e + 2) or _PREDICATE.match(text, e + 2) or name not in _GIVEN_WORDS:
             out.append(Candidate(e, e + 2, TAGGED))  # 我家春花今年…, but not 我家桂花树
@@ -926,6 +923,15 @@ def _in_dictionary(word: str) -> bool:
     import rjieba
 
     return bool(rjieba.has_word(word))
+
+
+def _wordish(name: str, n: int) -> bool:
+    """Where no cue stands before a name: a word of jieba's dictionary that reads as no name. Two characters:
+    any dictionary word (杨梅在卖, 严冬来了); three: one made on a word (丁香花), one beginning with a common word
+    (金银花), or a surname before a common word (向英雄学习; but 柳成功 after 孩子他爸 has a cue)."""
+    if len(name) == 2:
+        return _in_dictionary(name)
+    return _common_word(name) or _common_word(name[:2]) or _word_on_word(name) or _common_word(name[n:])
 
 
 def _word_on_word(name: str) -> bool:
@@ -957,17 +963,19 @@ _CLAUSE_MARKS = "，,。；;！!？?：:、\\s"
 
 @lru_cache(maxsize=1)
 def _clause_given() -> re.Pattern[str]:
-    """A listed given name, 阿/二/三/大/小 and a typical last character, or a doubled typical character (盼盼,
-    翠翠), opening a clause (or after 是/跟/和/找/听 before a strong cue: 我是国庆他妈) and followed by a cue: the
+    """A listed given name, 阿/二/三/大/小 and a typical last character, a doubled typical character (盼盼,
+    翠翠) or two typical characters (晓丽, before a strong cue only), opening a clause (or after 是/跟/和/找/听 before a strong cue: 我是国庆他妈) and followed by a cue: the
     whole test in one pattern, so that an answer without one costs one pass in C."""
     lex = lexicon()
     listed = _alt({g for g in lex.given if len(g) == 2})
     familiar = f"[阿二三大小][{_chars(_KIN_GIVEN_LAST)}]"
     doubled = lex.typical - set("月天年日时星")  # 月月都不够: every month
+    typical = _chars(lex.typical)
     firsts = _chars({g[0] for g in lex.given} | set("阿二三大小") | doubled)
     return re.compile(
         f"(?<![^{_CLAUSE_MARKS}是跟和找听])(?=[{firsts}])"
-        f"({listed}|{familiar}|(?P<d>[{_chars(doubled)}])(?P=d))(?:(?P<strong>{_GIVEN_STRONG})|{_PERSON_VERB})"
+        f"({listed}|{familiar}|(?P<d>[{_chars(doubled)}])(?P=d)|(?P<pair>[{typical}]{{2}}))"
+        f"(?:(?P<strong>{_GIVEN_STRONG})|{_PERSON_VERB})"
     )
 
 
@@ -982,6 +990,8 @@ def clause_given_names(text: str) -> list[Candidate]:
         if name in lex.allow:
             continue
         listed = is_given_name(name, lex)
+        if m.group("pair") is not None and (m.group("strong") is None or _in_dictionary(name)):
+            continue  # 晓丽说…, 丽华她男人: two typical characters, no word, before a strong cue only
         if m.group("strong") is None:
             opens = not s or text[s - 1] in _CLAUSE_MARK_SET
             if not opens or listed and name in _GIVEN_WORDS or not listed and _common_word(name):
