@@ -10,10 +10,18 @@ and words (nlp/data/name_allowlist.txt) veto weak cues. jieba's part-of-speech t
 the cue alone is weak (a name standing alone between commas, a name followed by a verb); it is never enough by
 itself, and it is computed only for such candidates.
 
+Where no cue word stands before a name, the shape of its given part stands in for one (:func:`given_shape`, from
+the character table nlp/data/given_chars.txt): 蔡琴在镇上开店 and 石磊摔伤了腰 are names because 琴 and 磊 are
+what given names are made of and a clause opens with them before what people do (_PREDICATE), while 马店的,
+叶集的, 熊猫血 are not (店, 集, 猫血 are no given-name characters), and 杨梅在卖 is a word of jieba's dictionary. The
+same shape lets a kinship word take a given name alone (俺家建军, 俺妹子小翠), a cued name stand before a verb
+without jieba (孩子他爸郑大山去年…), and a name listed beside a found one count too (徐丽、陶红、葛小琴); a name
+found once is a name wherever else it stands in the answer.
+
 Speed: this runs on every imported and every tagged answer, most of which hold no name. One pattern
 (:func:`scanner`) finds, in C, the few positions where a surname character has a cue around it; only those are
 read in Python. Reading every surname character in Python (钱, 孙, 顾, 方 occur in half of all answers) cost five
-times as much.
+times as much. The other shapes (compound surnames, given names alone) are each one more pass in C.
 """
 
 from __future__ import annotations
@@ -706,6 +714,8 @@ def name_spans(text: str, taken: list[Span], matches: Iterable[re.Match[str]] | 
     if "姓" in text:
         found += _surname_given(text, lexicon())
     found += shaped_names(text) + compound_names(text) + kin_given_names(text) + clause_given_names(text)
+    if "、" in text:
+        found += listed_pairs(text, lexicon())
     if not found:
         return []
     return _resolve(text, found + list_siblings(text, found, lexicon()), taken)
@@ -744,6 +754,26 @@ def list_siblings(text: str, found: list[Candidate], lex: Lexicon) -> list[Candi
                 out.append(Candidate(span[0], span[1], TAGGED))
                 todo.append(out[-1])
     return out
+
+
+def listed_pairs(text: str, lex: Lexicon) -> list[Candidate]:
+    """Two names side by side in a list with none found by any other cue (崔莹、康敏报名…): both items a surname
+    and a given part of the strongest shape, neither a word of jieba's dictionary (金华、丽水 are places)."""
+    out = []
+    for i in (m.start() for m in re.finditer("、", text)):
+        left = next((s for s in (i - 3, i - 2) if s >= 0 and (not s or text[s - 1] in _LIST_START)), None)
+        if left is None or not _paired(text[left:i], lex):
+            continue
+        right = next((e for e in (i + 4, i + 3) if e <= len(text) and _paired(text[i + 1 : e], lex)), None)
+        if right is not None:
+            out += [Candidate(left, i, TAGGED), Candidate(i + 1, right, TAGGED)]
+    return out
+
+
+def _paired(item: str, lex: Lexicon) -> bool:
+    """A surname and a given part of the strongest shape, no word (see :func:`listed_pairs`)."""
+    n = lex.surname_len(item, 0)
+    return 0 < n < len(item) and given_shape(item[n:], lex) == SHAPE_STRONG and not _wordish(item, n)
 
 
 def _beside(text: str, start: int, end: int, lex: Lexicon) -> Iterator[tuple[int, int]]:
