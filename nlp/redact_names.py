@@ -745,14 +745,18 @@ def list_siblings(text: str, found: list[Candidate], lex: Lexicon) -> list[Candi
     listed given name (徐丽、陶红、葛小琴和我…: 葛小琴 has the shape of a name, 陶红 and 徐丽 stand in its
     list), and the names listed next to those in turn."""
     out: list[Candidate] = []
-    todo, seen = list(found), {(c.start, c.end) for c in found}
+    seen = {(c.start, c.end) for c in found}
+    todo = list(seen)
     while todo:
-        c = todo.pop()
-        for span in _beside(text, c.start, c.end, lex):
-            if span not in seen:
+        start, end = todo.pop()
+        for options in _beside(text, start, end):
+            if any(o in seen for o in options):
+                continue  # a name there already (a long list of names is read once, not once per neighbour)
+            span = next((o for o in options if _list_item(text[o[0] : o[1]], lex)), None)
+            if span is not None:
                 seen.add(span)
+                todo.append(span)
                 out.append(Candidate(span[0], span[1], TAGGED))
-                todo.append(out[-1])
     return out
 
 
@@ -776,18 +780,14 @@ def _paired(item: str, lex: Lexicon) -> bool:
     return 0 < n < len(item) and given_shape(item[n:], lex) == SHAPE_STRONG and not _wordish(item, n)
 
 
-def _beside(text: str, start: int, end: int, lex: Lexicon) -> Iterator[tuple[int, int]]:
-    """The list item right before ``start`` and right after ``end``, if each reads as a person's name."""
+def _beside(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
+    """Where the list items right before ``start`` and right after ``end`` may be, longest first."""
     if start >= 3 and text[start - 1] in _LIST_SEP:
-        for s in (start - 4, start - 3):
-            if s >= 0 and (not s or text[s - 1] in _LIST_START) and _list_item(text[s : start - 1], lex):
-                yield s, start - 1
-                break
-    if end + 2 < len(text) + 1 and text[end : end + 1] in _LIST_SEP:
-        for e in (end + 4, end + 3):
-            if e <= len(text) and _list_item(text[end + 1 : e], lex):
-                yield end + 1, e
-                break
+        yield [
+            (s, start - 1) for s in (start - 4, start - 3) if s >= 0 and (not s or text[s - 1] in _LIST_START)
+        ]
+    if text[end : end + 1] in _LIST_SEP:
+        yield [(end + 1, e) for e in (end + 4, end + 3) if e <= len(text)]
 
 
 def _list_item(item: str, lex: Lexicon) -> bool:
