@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.guard import Guard
 from api.openapi_errors import install_error_schema
-from api.routes import admin, review, summaries, surveys, uploads
+from api.routes import admin, cases, review, summaries, surveys, uploads
 from api.routes import corpus as corpus_routes
 from api.routes import evals as eval_routes
 from api.web import install_web
@@ -24,6 +24,7 @@ from fuqing.db import Database, open_database
 from fuqing.vault import Vault
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
+from survey.alerts import AlertSender
 from survey.jobs import ImportJobs, StagedFiles
 from survey.submissions import SubmissionGroup
 from survey.tag_queue import TaggingQueue
@@ -48,8 +49,12 @@ def create_app(
     tag_queue = services.tag_queue
     assert tag_queue is not None and services.summary_index is not None
 
+    alerts = AlertSender(database, settings.alert_webhook) if settings.alert_webhook else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if alerts is not None:
+            alerts.start()
         if warm:
             threading.Thread(
                 target=warm_up,
@@ -59,6 +64,8 @@ def create_app(
             ).start()
         yield
         tag_queue.close()
+        if alerts is not None:
+            alerts.stop()
         if db is None:
             database.dispose()
 
@@ -74,7 +81,7 @@ def create_app(
     install_error_schema(app)
     app.state.services = services  # the only state: typed, built here, nothing added later
     install_error_handlers(app)
-    for module in (admin, surveys, uploads, review, summaries, corpus_routes, eval_routes):
+    for module in (admin, surveys, uploads, review, summaries, cases, corpus_routes, eval_routes):
         app.include_router(module.router)
     install_web(app)
     app.add_middleware(Guard, services=services)

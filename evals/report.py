@@ -21,6 +21,7 @@ TITLES = {
     "drafting": "起草核验评测",
     "segmentation": "分词评测",
     "redaction": "个人信息脱敏评测",
+    "risk": "风险提示评测",
 }
 
 

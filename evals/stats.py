@@ -189,3 +189,13 @@ def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> float | None:
     if pe == 1:
         return 1.0 if po == 1 else 0.0
     return round((po - pe) / (1 - pe), 4)
+
+
+def ratio(num: np.ndarray, den: np.ndarray, W: np.ndarray) -> dict[str, Any]:
+    """Σnum/Σden with its 95% interval over resampled answers (None when nothing was counted)."""
+    total = float(den.sum())
+    if total == 0:
+        return {"value": None, "ci": None, "n": 0}
+    d = W @ den
+    reps = np.where(d > 0, (W @ num) / np.where(d > 0, d, 1), np.nan)
+    return {"value": round(float(num.sum()) / total, 4), "ci": interval(reps), "n": int(total)}

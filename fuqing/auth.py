@@ -43,14 +43,25 @@ _STAFF = {
     "review:write",
     "corpus:read",
 }
+# Follow-up cases (women whose answers disclose risk): staff of an area and caseworkers, never researchers.
+_CASES = {"case:read", "case:work"}
+_STAFF |= _CASES
 # Follows up women who need contact (the only role besides admin that may read a respondent's contact fields).
 _CASEWORKER = _STAFF | {"contact:read"}
-_RESEARCHER = _STAFF | {"eval:run", "eval:read", "export:deidentified", "model:train"}
+_RESEARCHER = (_STAFF - _CASES) | {"eval:run", "eval:read", "export:deidentified", "model:train"}
 _ADMIN = (
     _FIELDWORKER
     | _RESEARCHER
     | _CASEWORKER
-    | {"user:manage", "audit:read", "corpus:write", "demo:load", "data:erase", "data:backup"}
+    | {
+        "user:manage",
+        "audit:read",
+        "corpus:write",
+        "demo:load",
+        "data:erase",
+        "data:backup",
+        "referral:manage",
+    }
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -89,7 +100,14 @@ def get_user(session: Session, name: str) -> User:
 
 
 def add_user(
-    session: Session, name: str, role: str, *, password: str | None = None, display_name: str | None = None
+    session: Session,
+    name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    display_name: str | None = None,
+    county: str | None = None,
+    village: str | None = None,
 ) -> User:
     name = name.strip()
     if not name or len(name) > 80:
@@ -106,6 +124,8 @@ def add_user(
         role=r.value,
         display_name=display_name,
         password_hash=hash_password(password) if password else None,
+        county=(county or "").strip()[:60] or None,
+        village=(village or "").strip()[:60] or None,
     )
     session.add(user)
     session.flush()

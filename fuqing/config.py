@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = Field(
         default=None, description="Base64 of 32 random bytes; else FUQING_HOME/data.key (created 0600)."
     )
+    alert_webhook: str | None = Field(
+        default=None,
+        description="A 企业微信/钉钉 group robot's webhook address: each new follow-up case is announced there "
+        "(case number, kind, county, urgency; never the answer or a name).",
+    )
     contact_retention_days: int | None = Field(
         default=None,
         ge=1,

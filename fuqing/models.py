@@ -42,6 +42,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The area a cadre answers for (follow-up cases are assigned within it); empty: the whole province.
+    county: Mapped[str | None] = mapped_column(String(60))
+    village: Mapped[str | None] = mapped_column(String(60))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -237,3 +240,67 @@ class AuditLog(Base):
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class Case(Base):
+    """A follow-up case: one flagged response that a person must look at (nlp/risk.py flags, a cadre decides).
+
+    Region is copied from the response so that cases are listed and assigned by area without a join. The answer
+    text is never copied here; notes are sealed like contact fields (they name people and places)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_open", "status", "urgency", "due_at"),
+        Index("ix_cases_region", "county", "village"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("responses.id", ondelete="CASCADE"), unique=True
+    )
+    survey_id: Mapped[int] = mapped_column(IdType, ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # the most pressing kind, for lists and reports
+    kinds: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    urgency: Mapped[str] = mapped_column(String(10))  # urgent | soon
+    source: Mapped[str] = mapped_column(String(20))  # rule | model | rule+model
+    detector_version: Mapped[str] = mapped_column(String(40))
+    county: Mapped[str | None] = mapped_column(String(60))
+    township: Mapped[str | None] = mapped_column(String(60))
+    village: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(12), default="new")  # new|contacted|referred|closed|dismissed
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dismiss_reason: Mapped[str | None] = mapped_column(String(200))
+    alert_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    alert_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alert_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CaseNote(Base):
+    """One step of a case: a status change, an assignment or a note (the note's text sealed)."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(IdType, ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))  # opened | assigned | contacted | referred | closed | …
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ReferralContact(Base):
+    """Where a cadre can refer a woman: kept by an administrator, per county (empty county: everywhere)."""
+
+    __tablename__ = "referral_contacts"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    county: Mapped[str | None] = mapped_column(String(60), index=True)
+    organisation: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(40))
+    handles: Mapped[list[str]] = mapped_column(JsonType, default=list)  # risk kinds; empty: all
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -165,6 +165,12 @@ class _Block:
         return x
 
 
+def compile_chars(vec: TfidfVectorizer) -> _Block:
+    """A fitted character n-gram vectoriser (n ≤ 3, no preprocessing of its own) as a batch transform; inputs must
+    already be as its analyser would see them (lower-cased if it lowercases, blank runs collapsed)."""
+    return _Block(vec, "chars")
+
+
 class CompiledFeatures:
     """Batch transform equal to ``union.transform(raw)`` for texts given as ``normalize_many(raw)``."""
 

@@ -13,8 +13,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fuqing.models import Response, ResponseLabel
+from nlp.risk import RiskDetector
+from nlp.risk_model import default_risk_detector
 from nlp.tagger import Tagger, Tagging
 from survey.agreement import gated_labels
+from survey.cases import open_cases
 from survey.masks import refresh_masks
 
 
@@ -25,8 +28,11 @@ def store_taggings(
     version: str,
     *,
     gated: set[str],
-) -> None:
-    """Replace the machine labels of these responses (human labels are never touched)."""
+    risk: RiskDetector | None = None,
+) -> list[int]:
+    """Replace the machine labels of these responses (human labels are never touched) and open a follow-up case
+    for each that discloses risk (never gated: a disclosure reaches a person whatever the labels' agreement).
+    Returns the ids of the new cases."""
     ids = list(response_ids)
     session.execute(
         delete(ResponseLabel).where(ResponseLabel.response_id.in_(ids), ResponseLabel.source != "human")
@@ -66,6 +72,7 @@ def store_taggings(
     if injected:
         session.execute(update(Response).where(Response.id.in_(injected)).values(flag_injection=True))
     refresh_masks(session, ids)
+    return open_cases(session, ids, risk or default_risk_detector())
 
 
 def tag_responses(

@@ -6,6 +6,7 @@ the audit entry and returns plain data. The command line (api/cli), the HTTP API
 """
 
 from usecases.audit import read_audit_log
+from usecases.cases import assign_case, list_cases, read_case_contact, show_case, update_case
 from usecases.context import Ctx, Lazy, Services, allowed, use_case
 from usecases.corpus import (
     add_documents,
@@ -29,6 +30,14 @@ from usecases.evals import (
 )
 from usecases.findings import ask, draft_findings, filter_choices, make_report, summarize
 from usecases.labels import response_labels, retag_responses, tag_text, train_model
+from usecases.referrals import (
+    add_referral,
+    announce_cases,
+    case_feedback,
+    case_report,
+    list_referrals,
+    remove_referral,
+)
 from usecases.responses import list_responses, read_contact, submit_response
 from usecases.review import label_agreement, review_queue, review_response
 from usecases.sessions import SignIn, create_first_admin, end_session, needs_first_admin, resume, sign_in
@@ -45,6 +54,17 @@ from usecases.uploads import (
 from usecases.users import add_user, create_token, list_users, revoke_tokens, set_password, whoami
 
 __all__ = [
+    "assign_case",
+    "list_cases",
+    "read_case_contact",
+    "show_case",
+    "update_case",
+    "add_referral",
+    "announce_cases",
+    "case_feedback",
+    "case_report",
+    "list_referrals",
+    "remove_referral",
     "Ctx",
     "Lazy",
     "Services",

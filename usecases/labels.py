@@ -13,12 +13,20 @@ from usecases.context import Ctx, use_case
 @use_case("summary:read")
 def tag_text(ctx: Ctx, text: str) -> dict[str, Any]:
     """Groups and needs of one text, with scores, sources and explanations (nothing is stored)."""
+    from nlp.risk_model import default_risk_detector
+
     [t] = ctx.services.tagger.get().tag([text])
+    [risk] = default_risk_detector().assess([text])
     return {
         "labels": [lab.to_dict() for lab in t.labels],
         "uncertain": t.uncertain,
         "disagreements": t.disagreements,
         "injection": t.injection,
+        "risk": {
+            "kinds": risk.kinds,
+            "urgency": risk.urgency,
+            "flags": [{"kind": f.kind, "score": f.score, "source": f.source} for f in risk.flags],
+        },
     }
 
 

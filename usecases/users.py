@@ -49,12 +49,22 @@ def list_users(ctx: Ctx) -> list[dict[str, Any]]:
 
 @use_case("user:manage")
 def add_user(
-    ctx: Ctx, name: str, role: str, *, password: str | None = None, display_name: str | None = None
+    ctx: Ctx,
+    name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    display_name: str | None = None,
+    county: str | None = None,
+    village: str | None = None,
 ) -> dict[str, Any]:
+    """A new account; ``county``/``village`` set the area a cadre answers for (follow-up cases), empty: all."""
     with ctx.db.session(write=True) as s:
-        u = auth.add_user(s, name, role, password=password, display_name=display_name)
-        ctx.audit(s, "user.add", "user", u.name, role=u.role)
-        return {"name": u.name, "role": u.role}
+        u = auth.add_user(
+            s, name, role, password=password, display_name=display_name, county=county, village=village
+        )
+        ctx.audit(s, "user.add", "user", u.name, role=u.role, county=u.county, village=u.village)
+        return {"id": u.id, "name": u.name, "role": u.role, "county": u.county, "village": u.village}
 
 
 @use_case("user:manage")

@@ -9,11 +9,12 @@ from typing import Any
 
 import typer
 
-from api.cli import corpus, data, evals, findings, labels, surveys, users
+from api.cli import cases, corpus, data, evals, findings, labels, surveys, users
 from api.cli.common import console, new_app
 from fuqing.config import Settings
 
 app = new_app("妇情 fuqing：基层妇女群众需求调研工具（调查录入、需求标注、政策检索、调研发现）。")
+app.add_typer(cases.app, name="cases")
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(evals.app, name="eval")
 app.add_typer(surveys.app, name="survey")

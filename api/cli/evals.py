@@ -395,3 +395,41 @@ def compare(
             f"  {r['metric']:42s} {fmt(r['a'])} → {fmt(r['b'])}  Δ {r['delta']:+.4f}{ci}  "
             f"[{colour.get(tag, 'dim')}]{tag}[/]"
         )
+
+
+@app.command("risk")
+def risk(
+    ctx: typer.Context,
+    test: Path | None = typer.Option(
+        None,
+        "--test",
+        help='风险标注 JSONL（默认 evals/data/risk_eval.jsonl；每行 {"id", "text", "risk": [...]}，空列表表示普通回答）',
+    ),
+    limit: int | None = LIMIT,
+    resamples: int = RESAMPLES,
+    as_json: bool = JSON,
+) -> None:
+    """风险提示评测：有风险的回答被提示的比例（召回）、各类召回与精确率、普通回答的误报率（95% 区间）。"""
+    run = uc.run_eval(use_ctx(ctx), "risk", test=test, limit=limit, resamples=resamples)
+    m = run.result.metrics
+    extra = {
+        "n": m["n"],
+        "recall": m["recall"]["value"],
+        "recall_ci": m["recall"]["ci"],
+        "precision": m["precision"]["value"],
+        "precision_ci": m["precision"]["ci"],
+        "false_alarm_rate": m["false_alarm_rate"]["value"],
+        "false_alarm_rate_ci": m["false_alarm_rate"]["ci"],
+        "per_kind": {
+            k: {
+                "recall": b["recall"]["value"],
+                "recall_ci": b["recall"]["ci"],
+                "precision": b["precision"]["value"],
+                "precision_ci": b["precision"]["ci"],
+                "n": b["recall"]["n"],
+            }
+            for k, b in m["per_kind"].items()
+        },
+        "targets_met": m["targets_met"],
+    }
+    _finish(run, as_json, extra)

@@ -37,6 +37,14 @@ def tag(
             lab["explanation"],
         )
     console.print(table)
+    if data["risk"]["kinds"]:
+        from nlp.risk import KIND_NAMES, URGENCY_NAMES
+
+        kinds = "、".join(KIND_NAMES[k] for k in data["risk"]["kinds"])
+        urgency = URGENCY_NAMES[data["risk"]["urgency"]]
+        console.print(
+            f"[bold red]风险提示[/]：{kinds}（{urgency}）。存入系统的回答会自动建立跟进个案，请由专人联系核实。"
+        )
     if data["injection"]:
         console.print("[yellow]注意[/]：文本中含有针对标注的指令，已忽略。")
 

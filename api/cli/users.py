@@ -18,10 +18,14 @@ def user_add(
     name: str = typer.Argument(...),
     role: str = typer.Option(..., "--role", help="fieldworker | staff | caseworker | researcher | admin"),
     password: bool = typer.Option(False, "--password", help="同时设置网页登录密码（交互输入）"),
+    county: str | None = typer.Option(
+        None, "--county", help="负责的县（区），跟进个案按地区指派；不填表示全省"
+    ),
+    village: str | None = typer.Option(None, "--village", help="负责的村（社区）；不填表示全县"),
 ) -> None:
     """添加用户。"""
     pw = typer.prompt("密码", hide_input=True, confirmation_prompt=True) if password else None
-    uc.add_user(use_ctx(ctx), name, role, password=pw)
+    uc.add_user(use_ctx(ctx), name, role, password=pw, county=county, village=village)
     console.print(f"[green]已添加用户[/] {name}（{role}）。用 `fuqing token create {name}` 生成令牌。")
 
 

@@ -18,6 +18,8 @@ class UserIn(BaseModel):
     role: str = Field(..., description="fieldworker | staff | caseworker | researcher | admin")
     display_name: str | None = None
     password: str | None = None
+    county: str | None = Field(None, max_length=60, description="负责的县（区）；空表示全省")
+    village: str | None = Field(None, max_length=60, description="负责的村（社区）；空表示全县")
 
 
 @router.get("/health", tags=["meta"])
@@ -37,7 +39,15 @@ def users(ctx: ApiCtx) -> list[dict[str, Any]]:
 
 @router.post("/users", status_code=201)
 def new_user(body: UserIn, ctx: ApiCtx) -> dict[str, Any]:
-    return uc.add_user(ctx, body.name, body.role, password=body.password, display_name=body.display_name)
+    return uc.add_user(
+        ctx,
+        body.name,
+        body.role,
+        password=body.password,
+        display_name=body.display_name,
+        county=body.county,
+        village=body.village,
+    )
 
 
 @router.post("/users/{name}/tokens", status_code=201)

@@ -41,11 +41,27 @@ def _error_page(request: Request, status: int, message: str, hint: str | None) -
 
 
 def install_web(app: FastAPI) -> None:
-    from api.web import routes_admin, routes_field, routes_home, routes_legacy, routes_research, routes_staff
+    from api.web import (
+        routes_admin,
+        routes_cases,
+        routes_field,
+        routes_home,
+        routes_legacy,
+        routes_research,
+        routes_staff,
+    )
     from api.web.context import LoginRequired, login_url
 
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
-    for module in (routes_home, routes_field, routes_staff, routes_research, routes_admin, routes_legacy):
+    for module in (
+        routes_home,
+        routes_field,
+        routes_staff,
+        routes_cases,
+        routes_research,
+        routes_admin,
+        routes_legacy,
+    ):
         app.include_router(module.router)
 
     api_fuqing = app.exception_handlers.get(FuqingError)

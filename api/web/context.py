@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -32,12 +33,27 @@ env = Environment(
     lstrip_blocks=True,
 )
 
+CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
+
+
+def localtime(value: datetime | None) -> str:
+    """A stored time as a cadre reads it: Beijing time, to the minute (stored times are UTC; SQLite drops the
+    zone, so a naive time is taken as UTC)."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+env.filters["localtime"] = localtime
+
 # (path, label, any of these permissions) in menu order; the menu shows what the role may open.
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/", "首页", ()),
     ("/uploads/new", "上传文件", ("upload:create",)),
     ("/responses/new", "录入回答", ("response:create",)),
     ("/uploads", "上传记录", ("upload:read_own", "upload:read_all")),
+    ("/cases", "跟进个案", ("case:read",)),
     ("/summaries", "统计汇总", ("summary:read",)),
     ("/ask", "提问", ("summary:read",)),
     ("/drafts", "调研发现", ("summary:read",)),
@@ -180,3 +196,5 @@ EvalPage = Annotated[Page, Depends(page_for("eval:read"))]
 UsersPage = Annotated[Page, Depends(page_for("user:manage"))]
 AuditPage = Annotated[Page, Depends(page_for("audit:read"))]
 DemoPage = Annotated[Page, Depends(page_for("demo:load"))]
+CasePage = Annotated[Page, Depends(page_for("case:read"))]
+ReferralPage = Annotated[Page, Depends(page_for("referral:manage"))]

@@ -32,7 +32,8 @@ def _signed_in(page: Page, signed: uc.SignIn) -> None:
 def home(page: AnyPage) -> HTMLResponse:
     surveys: list[dict[str, Any]] = uc.list_surveys(page.uc) if page.can("survey:read") else []
     first_run = page.actor is None and uc.needs_first_admin(page.services)
-    return page.render("home.html", surveys=surveys, first_run=first_run)
+    cases = uc.list_cases(page.uc, "new") if page.can("case:read") else []
+    return page.render("home.html", surveys=surveys, first_run=first_run, cases=cases)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from evals.runs import save_run
 from evals.suite import Suite
 from fuqing.config import Settings
 
-SUITES = ("classify", "fairness", "robustness", "retrieval", "drafting", "segmentation", "redaction")
+SUITES = ("classify", "fairness", "robustness", "retrieval", "drafting", "segmentation", "redaction", "risk")
 
 
 def suite_class(name: str) -> type[Suite[Any, Any]]:
@@ -43,6 +43,10 @@ def suite_class(name: str) -> type[Suite[Any, Any]]:
         from evals.suites.redaction import RedactionSuite
 
         return RedactionSuite
+    if name == "risk":
+        from evals.suites.risk import RiskSuite
+
+        return RiskSuite
     raise KeyError(name)
 
 

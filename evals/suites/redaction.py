@@ -20,7 +20,7 @@ import numpy as np
 from evals import plots
 from evals.common import bundled
 from evals.results import SuiteResult, Table, headline
-from evals.stats import DEFAULT_RESAMPLES, SEED, interval, resample_weights
+from evals.stats import DEFAULT_RESAMPLES, SEED, ratio, resample_weights
 from evals.suite import Description, Metrics, Suite
 from fuqing.config import Settings
 from fuqing.errors import InputError
@@ -113,16 +113,6 @@ def judge(sample: Sample, red: Redacted) -> Judged:
 def _matrix(judged: list[Judged], field: str, kinds: tuple[str, ...]) -> np.ndarray:
     """Per answer, the count of ``field`` summed over ``kinds`` (one column vector for the bootstrap)."""
     return np.array([sum(getattr(j, field).get(k, 0) for k in kinds) for j in judged], dtype=float)
-
-
-def ratio(num: np.ndarray, den: np.ndarray, W: np.ndarray) -> dict[str, Any]:
-    """Σnum/Σden with its 95% interval over resampled answers (None when nothing was counted)."""
-    total = float(den.sum())
-    if total == 0:
-        return {"value": None, "ci": None, "n": 0}
-    d = W @ den
-    reps = np.where(d > 0, (W @ num) / np.where(d > 0, d, 1), np.nan)
-    return {"value": round(float(num.sum()) / total, 4), "ci": interval(reps), "n": int(total)}
 
 
 def kind_scores(judged: list[Judged], kinds: tuple[str, ...], W: np.ndarray) -> dict[str, Any]:

@@ -117,3 +117,24 @@ def test_summary_cli(tmp_path: Path, model_template):
     assert out["needs"]["employment"]["count"] in (5, "<5")  # published: rounded, or withheld below 5
     res = _run(home, "summary", "--since", "2025-13-01")
     assert res.exit_code == 2 and "2025-06-01" in res.output
+
+
+def test_eval_risk_json_keys_and_any_test_file(tmp_path: Path) -> None:
+    f = tmp_path / "mine.jsonl"
+    rows = [
+        {"id": "k1", "text": "他喝了酒就动手，孩子吓得不敢回家", "risk": ["violence", "child_safety"]},
+        {"id": "k2", "text": "天天在厂里打工，累死了，就想多挣点", "risk": []},
+        {"id": "k3", "text": "真不想活了", "risk": ["self_harm"]},
+    ]
+    f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    r = _run(tmp_path / "home", "eval", "risk", "--test", str(f), "--json", "--resamples", "50")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert {"n", "recall", "precision", "false_alarm_rate", "per_kind"} <= set(data)
+    assert data["n"] == 3 and data["recall"] == 1.0 and data["false_alarm_rate"] == 0.0
+    assert set(data["per_kind"]) == {"violence", "self_harm", "child_safety", "acute_hardship"}
+    assert {"recall", "precision", "n"} <= set(data["per_kind"]["violence"])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "t", "risk": ["nope"]}\n', "utf-8")
+    r = _run(tmp_path / "home", "eval", "risk", "--test", str(bad), "--json")
+    assert r.exit_code != 0 and "nope" in r.output and "第 1 行" in r.output

@@ -18,6 +18,7 @@ from tests.api.conftest import auth
 F, S, C, R, A = "fieldworker", "staff", "caseworker", "researcher", "admin"
 ALL = {F, S, C, R, A}
 READERS = {S, C, R, A}
+CASES = {S, C, A}  # follow-up cases: never fieldworkers or researchers
 PUBLIC = "public"
 
 FILTERS: dict[str, Any] = {}
@@ -60,6 +61,16 @@ TABLE: dict[tuple[str, str], tuple[set[str] | str, dict[str, Any]]] = {
         {F, A},
         {"files": {"file": ("a.csv", "县,需求\n金寨县,培训\n")}, "data": {"survey_id": "1"}},
     ),
+    ("GET", "/api/cases"): (CASES, {}),
+    ("GET", "/api/cases/report"): (CASES, {}),
+    ("GET", "/api/cases/feedback"): ({R, A}, {}),
+    ("GET", "/api/cases/{case_id}"): (CASES, {}),
+    ("POST", "/api/cases/{case_id}/assign"): (CASES, {"json": {"user_id": 1}}),
+    ("POST", "/api/cases/{case_id}/update"): (CASES, {"json": {"note": "已联系"}}),
+    ("POST", "/api/cases/{case_id}/contact"): (CASES, {}),
+    ("GET", "/api/referrals"): (CASES, {}),
+    ("POST", "/api/referrals"): ({A}, {"json": {"organisation": "县妇联", "phone": "12338"}}),
+    ("DELETE", "/api/referrals/{referral_id}"): ({A}, {}),
     ("GET", "/api/uploads"): (ALL, {}),
     ("GET", "/api/uploads/{upload_id}"): (ALL, {}),
 }
@@ -70,6 +81,8 @@ PATH_VALUES = {
     "{response_id}": "1",
     "{survey_id}": "1",
     "{upload_id}": "1",
+    "{case_id}": "1",
+    "{referral_id}": "1",
 }
 
 

@@ -31,6 +31,8 @@ PAGES: dict[str, set[str] | str] = {
     "/evals/{run_id}/files/{name}": {R, A},
     "/responses/new": {F, A},
     "/review": READERS,
+    "/cases": {S, A},
+    "/cases/{case_id}": {S, A},
     "/summaries": READERS,
     "/summaries/panel": READERS,
     "/uploads": ALL,
@@ -53,6 +55,7 @@ VALUES = {
     "{name}": "report.md",
     "{job_id}": "no-such-job",
     "{upload_id}": "1",
+    "{case_id}": "1",
 }
 
 
