@@ -49,8 +49,11 @@ def test_serve_starts_and_answers(tmp_path: Path, model_template, bundled_home):
             raise AssertionError("server did not start")
         headers = {"Authorization": f"Bearer {token}"}
         assert httpx.get(f"http://127.0.0.1:{port}/api/me", headers=headers).json()["role"] == "admin"
-        hits = httpx.get(
-            f"http://127.0.0.1:{port}/api/corpus/search", params={"q": "单亲母亲"}, headers=headers
+        hits = httpx.get(  # the first search opens the corpus: seconds on a loaded host
+            f"http://127.0.0.1:{port}/api/corpus/search",
+            params={"q": "单亲母亲"},
+            headers=headers,
+            timeout=60,
         ).json()
         assert hits and hits[0]["clause_id"]
         docs = httpx.get(f"http://127.0.0.1:{port}/docs")
