@@ -278,19 +278,32 @@ def open_table(path: Path, *, encoding: str | None = None, limits: SheetLimits |
     return table
 
 
-# Control bytes, and in UTF-8 the C1 controls and the line/paragraph separators: what fuqing.textclean changes.
-_UNCLEAN_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+# What fuqing.textclean changes, as UTF-8 bytes: the control bytes (deleted by bytes.translate, which runs at
+# memory speed), the C1 controls and the line/paragraph separators (each a pattern with a literal first byte, which
+# the engine finds with a fast search). One pattern for all three began with an alternation, so the engine tried it
+# at every byte: 0.6 s for the 27 MB of a 100,000-row export, against 0.06 s now.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_SEPARATOR_UTF8 = re.compile(rb"\xe2\x80[\xa8\xa9]")
+
+
+def _bytes_are_clean(data: bytes) -> bool:
+    return (
+        len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and _C1_UTF8.search(data) is None
+        and _SEPARATOR_UTF8.search(data) is None
+    )
 
 
 def _utf8_file_is_clean(path: Path, encoding: str) -> bool:
-    """One pass in C over a UTF-8 file (about 40 ms for 27 MB) instead of a look at each of its 100,000 rows; other
-    encodings, and a file with anything to clean, go row by row."""
+    """A few passes in C over a UTF-8 file (about 60 ms for 27 MB) instead of a look at each of its 100,000 rows;
+    other encodings, and a file with anything to clean, go row by row."""
     if encoding not in ("utf-8", "utf-8-sig", "ascii"):
         return False
     tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(4 << 20):
-            if _UNCLEAN_UTF8.search(tail + chunk):
+            if not _bytes_are_clean(tail + chunk):
                 return False
             tail = chunk[-2:]
     return True
