@@ -127,6 +127,28 @@ class RowParser:
             q.key for q in layout.questions if q.type == "text" and q.key not in identifying | structured
         ]
         self.role_columns = {role: self._locate(target) for role, target in mapping.roles.items()}
+        # What _role_value needs of each role a stored row takes, looked up once: (role, column index, whether its
+        # cells use 问卷星 notation, question key), or (role, -1, False, "") when the role has no column.
+        self.record_plan: list[tuple[str, int, bool, str]] = []
+        for role in RECORD_ROLES:
+            located = self.role_columns.get(role)
+            i, notation = (located[0], located[2]) if located else (-1, False)
+            self.record_plan.append((role, i, notation, mapping.roles.get(role, "")))
+        # How each question's answer is read, worked out once instead of in every row: the column index of a
+        # question of one plain column, or -1 when its cells need _answer's branching (a column per option, a
+        # matrix, a Kobo/ODK select). A plain question whose column the file lacks has no answer in any row.
+        self.plan = [(q, i) for q in layout.questions if (i := self._column_of(q)) is not None]
+
+    def _column_of(self, q: Question) -> int | None:
+        """The column _answer would read the question from as parse_answer of one cell, and nothing more; -1 for
+        the other questions, None for a plain question without its column."""
+        if not q.columns or q.type == "matrix":
+            return -1
+        if q.type == "multiple" and (
+            q.options and len(q.columns) == len(q.options) or self.layout.source in ("kobo", "odk")
+        ):
+            return -1
+        return self.index.get(q.columns[0])
 
     def _locate(self, target: str) -> tuple[int, str, bool] | None:
         """Column index and header of a mapped role, and whether its cells use 问卷星 answer notation."""
@@ -156,6 +178,21 @@ class RowParser:
         if answers is not None:
             return answer_text(answers.get(key)), header
         return answer_text(parse_answer(row[i] if i < len(row) else "")), header
+
+    def _record_texts(self, row: list[str], answers: dict[str, Any]) -> dict[str, str]:
+        """``_role_value(row, role, answers)[0]`` of every role in RECORD_ROLES, in one loop: a notation role's
+        text is its parsed answer's (a plain string as it is; skipped answers are never in ``answers``)."""
+        texts = {}
+        cells = len(row)
+        for role, i, notation, key in self.record_plan:
+            if i < 0:
+                texts[role] = ""
+            elif notation:
+                value = answers.get(key)
+                texts[role] = value if type(value) is str else answer_text(value)
+            else:
+                texts[role] = (row[i] if i < cells else "").strip()
+        return texts
 
     def _answer(self, q: Question, row: list[str]) -> Any:
         if q.type == "multiple" and q.options and len(q.columns) == len(q.options):
@@ -247,13 +284,14 @@ class RowParser:
         answers: dict[str, Any] = {}
         answered = 0
         straight = False
-        for q in self.layout.questions:
-            value = self._answer(q, row)
+        cells = len(row)
+        for q, i in self.plan:
+            value = self._answer(q, row) if i < 0 else parse_answer(row[i]) if i < cells else None
             if value is None or value == SKIPPED:
                 continue
             answered += 1
             answers[q.key] = value
-            if q.type == "matrix" and isinstance(value, dict) and len(value) >= 4:
+            if i < 0 and q.type == "matrix" and isinstance(value, dict) and len(value) >= 4:
                 filled = [str(v) for v in value.values() if v not in (None, SKIPPED)]
                 straight = straight or (len(filled) >= 4 and len(set(filled)) == 1)
         return answers, answered, straight
@@ -295,7 +333,7 @@ class RowParser:
         """The row to store (without the flags), the keyed hash of the respondent's IP address and the raw open
         answer (which is not stored with the row)."""
         collected_at, age, duration = typed
-        value = {role: self._role_value(row, role, answers)[0] for role in RECORD_ROLES}
+        value = self._record_texts(row, answers)
         source_id = value["source_id"]  # made into the row's key by _source_id
         red = redact(value["needs_text"]) if value["needs_text"] else None
         ip_raw = (
