@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = 20.0
     max_upload_mb: float = 50.0
+    import_parallel_mb: float = Field(
+        default=4.0,
+        description="Uploads of at least this size are parsed in a second process while rows are stored "
+        "(0: every upload; negative: never).",
+    )
     small_cell_threshold: int = Field(
         default=5, ge=2, description="Cells with fewer respondents are withheld."
     )

@@ -7,7 +7,6 @@ already stored are recognised by their source id and skipped as duplicates.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import statistics
 from collections import Counter
@@ -34,6 +33,7 @@ from fuqing.timeutil import utcnow
 from fuqing.vault import Vault
 from survey.contacts import store_contacts
 from survey.inspection import Inspection, inspect_file
+from survey.parse_pool import parsed_batches, use_second_process
 from survey.rows import ParsedRow, RowParser, RowProblem
 from survey.surveys import create_survey, get_survey, merge_questions
 from survey.tables import Table
@@ -123,6 +123,7 @@ class _Importer:
         self.stored_errors = 0
         # False for a survey that was empty when the upload began: batches skip the duplicate query.
         self.check_existing = check_existing
+        self.parallel = False  # parse in a second process (set by import_file for a large file)
 
     def note_duplicates(self, report: UploadReport, rows: list[int]) -> None:
         room = 10 - len(report.duplicate_rows)
@@ -174,6 +175,7 @@ def import_file(
         db, insp, path, digest, display_name or path.name, survey_id, new_survey_title, strict, actor
     )
     imp = _Importer(db, settings, insp, actor, check_existing=prior, file_key=digest, legacy_keys=seen_file)
+    imp.parallel = use_second_process(path, settings.import_parallel_mb)
     try:
         if strict:
             return _strict_import(
@@ -276,21 +278,17 @@ def _strict_import(db, imp, report, path, mapping_override, settings, batch_size
 
 
 def _run_batches(db, imp, report, rows, batch_size, progress, on_batch) -> None:  # type: ignore[no-untyped-def]
-    """Parse a batch, then store it in one transaction, until the file ends.
-
-    (A writer thread overlapping the two was tried and was slower: SQLite releases the GIL once per row, and
-    the parsing thread then holds it for a whole switch interval.)
-    """
-    while chunk := list(itertools.islice(rows, batch_size)):
-        batch = _Batch(read=len(chunk))
-        for n, row in chunk:
-            p = imp.parser.parse(n, row)
+    """Parse a batch, then store it in one transaction, until the file ends (a large file is parsed in a second
+    process meanwhile: survey/parse_pool.py)."""
+    for read, parsed in parsed_batches(imp.parser, rows, batch_size, parallel=imp.parallel):
+        batch = _Batch(read=read)
+        for p in parsed:
             batch.problems.extend(p.problems)
             if p.record is None:
                 batch.failed += 1
             elif p.record["source_id"] in imp.seen:
                 batch.duplicates += 1
-                batch.duplicate_rows.append(n)
+                batch.duplicate_rows.append(p.row)
             else:
                 imp.seen.add(p.record["source_id"])
                 batch.candidates.append(p)
