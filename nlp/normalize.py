@@ -117,14 +117,35 @@ def _halfwidth_array(text: str) -> str:
     return cp.tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def normalize_many(texts: list[str]) -> list[str]:
-    """``[normalize_for_features(t) for t in texts]``, computed on the whole batch at once.
+# The last batch's texts and their normalised forms: the tagger and the risk detector read the same answers one
+# after the other (survey/labels.store_taggings), and the second finds the first one's work here. Replaced, never
+# updated in place, so a reader in another thread sees one whole batch or another.
+_last_batch: dict[str, str] = {}
 
-    The texts are joined with a private-use separator that every step passes through unchanged and that no
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize_for_features(t) for t in texts]``, computed on the whole batch at once (texts of the batch
+    before taken as they were normalised then)."""
+    global _last_batch
+    texts = [t or "" for t in texts]
+    last = _last_batch
+    out: list[str | None] = [last.get(t) for t in texts] if last else [None] * len(texts)
+    todo = [i for i, o in enumerate(out) if o is None]
+    if todo:
+        fresh = _normalize_batch([texts[i] for i in todo])
+        for i, n in zip(todo, fresh, strict=True):
+            out[i] = n
+    done: list[str] = out  # type: ignore[assignment]
+    if len(texts) >= 8:
+        _last_batch = dict(zip(texts, done, strict=True))
+    return done
+
+
+def _normalize_batch(texts: list[str]) -> list[str]:
+    """The texts are joined with a private-use separator that every step passes through unchanged and that no
     pattern can match across, so each step runs once per batch instead of once per text; a test checks the
     result equals the one-at-a-time function. Falls back to that function if a text contains the separator.
     """
-    texts = [t or "" for t in texts]
     if len(texts) < 8 or any(_SEP in t for t in texts):
         return [normalize_for_features(t) for t in texts]
     text = unicodedata.normalize("NFC", _SEP.join(texts))

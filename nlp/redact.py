@@ -78,6 +78,14 @@ __all__ = [
 ]
 
 
+class StoredRedacted(str):
+    """An answer's text as stored after :func:`redact` (``responses.text_redacted``): a tagger takes it as it is
+    instead of redacting it a second time (about 15 µs an answer, a tenth of tagging). Only code that reads the
+    stored redacted text may wrap a string in it."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Redacted:
     text: str

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fuqing.errors import InputError
 from fuqing.jsonl import read_jsonl
+from nlp.regex_gate import by_first_character, gate
 from nlp.risk_rules import CONTEXT_GUARD, DENIAL, FIGURATIVE, URGENT_CUES, compile_phrases
 
 RISK_KINDS = ("violence", "self_harm", "child_safety", "acute_hardship")
@@ -99,7 +100,7 @@ def read_risk_rows(path: Path) -> list[RiskRow]:
 
 def phrase_hits(text: str) -> dict[str, str]:
     """Kind → the first phrase that names it, after everyday uses are blanked and denied phrases dropped."""
-    if not _any_phrase().search(text):
+    if not any_phrase().search(text):
         return {}  # blanking only removes text: no phrase before it, none after (most answers end here)
     blanked = FIGURATIVE_RE.sub(lambda m: "□" * len(m.group()), text)
     hits: dict[str, str] = {}
@@ -120,8 +121,16 @@ def _phrases() -> dict[str, re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
-def _any_phrase() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in _phrases().values()))
+def any_phrase() -> re.Pattern[str]:
+    """Whether any phrase of any kind is in the text, as a test the engine skips through (nlp/regex_gate.py)."""
+    return gate(by_first_character([p.pattern for p in _phrases().values()]))
+
+
+@lru_cache(maxsize=1)
+def figurative_gate() -> re.Pattern[str]:
+    """Whether an everyday use of a risk word (打工, 累死了) is in the text: most answers hold none, and then
+    there is nothing to blank."""
+    return gate(by_first_character([FIGURATIVE]))
 
 
 def urgency_of(text: str, kinds: Sequence[str]) -> str | None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from nlp.injection import strip_instructions, strip_instructions_many
 from nlp.normalize import normalize_many
-from nlp.redact import redact
+from nlp.redact import StoredRedacted, redact
 from nlp.rules import RuleHit, apply_rules_many
 from nlp.taxonomy import taxonomy
 
@@ -63,16 +63,20 @@ class Tagger(ABC):
         """One Tagging per text, in order."""
 
 
+def _redacted(text: str | None) -> str:
+    return text if isinstance(text, StoredRedacted) else redact(text or "").text
+
+
 def analysable(text: str | None) -> tuple[str, bool]:
     """What any tagger may see: personal numbers redacted, instruction sentences removed."""
-    clean = redact(text or "").text
+    clean = _redacted(text)
     clean, injected = strip_instructions(clean)
     return clean, injected
 
 
 def analysable_many(texts: Sequence[str | None]) -> list[tuple[str, bool]]:
     """``analysable`` for a batch (the instruction pattern searched once over all texts)."""
-    return strip_instructions_many([redact(t or "").text for t in texts])
+    return strip_instructions_many([_redacted(t) for t in texts])
 
 
 class ModelTagger(Tagger):

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fuqing.models import Response, ResponseLabel
+from nlp.redact import StoredRedacted
 from nlp.risk import RiskDetector
 from nlp.risk_model import default_risk_detector
 from nlp.tagger import Tagger, Tagging
@@ -93,7 +94,7 @@ def predict(session: Session, response_ids: Sequence[int], tagger: Tagger) -> tu
         session.execute(select(Response.id, Response.text_redacted).where(Response.id.in_(ids))).all()
     )
     ids = [i for i in ids if i in texts]
-    return ids, tagger.tag([texts[i] or "" for i in ids])
+    return ids, tagger.tag([StoredRedacted(texts[i] or "") for i in ids])
 
 
 def batch_hook(tagger: Tagger, floor: float = 0.6) -> Callable[[Session, list[int]], None]:

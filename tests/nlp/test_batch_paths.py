@@ -50,6 +50,18 @@ def test_normalize_many_equals_one_at_a_time(texts):
     assert normalize_many(ODD[:3]) == [normalize_for_features(t) for t in ODD[:3]]  # small-batch path
 
 
+def test_a_batch_after_an_overlapping_one_is_normalised_the_same(texts):
+    """The last batch's forms are reused (the tagger and the risk detector read the same answers in turn): a
+    second batch that shares half its texts with the first, and adds new ones, gets exactly the same forms."""
+    import nlp.normalize as normalize
+
+    half = len(texts) // 2
+    normalize_many(texts[:half] + ODD)
+    assert set(normalize._last_batch) >= set(texts[:half])
+    mixed = texts[half:] + texts[:half] + ["繁體中文：臺灣", "ＡＢＣ１２３"] * 4
+    assert normalize_many(mixed) == [normalize_for_features(t) for t in mixed]
+
+
 def test_compiled_features_equal_sklearn_matrix(trained, texts):
     model: NeedsClassifier = trained.model
     compiled = _compiled(model.features_)

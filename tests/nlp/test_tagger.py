@@ -60,3 +60,15 @@ class FixedTagger(Tagger):
 def test_tagger_interface_has_one_abstract_method():
     assert Tagger.__abstractmethods__ == frozenset({"tag"})
     assert FixedTagger().tag(["x"])[0].labels == []
+
+
+def test_stored_redacted_text_is_not_redacted_again_but_any_other_text_is():
+    """survey/labels.predict wraps responses.text_redacted (already redacted at import) so that tagging does not
+    pay for a second redaction; a plain string from anywhere else is always redacted first."""
+    from nlp.redact import StoredRedacted
+    from nlp.tagger import analysable_many
+
+    text = "我叫王秀英，电话13812345678，想学电商"
+    (plain, _), (stored, _) = analysable_many([text, StoredRedacted("〔姓名〕想学电商")])
+    assert "13812345678" not in plain and "王秀英" not in plain
+    assert stored == "〔姓名〕想学电商"
