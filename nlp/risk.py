@@ -31,7 +31,7 @@ KIND_NAMES = {
 }
 URGENCIES = ("urgent", "soon")  # most pressing first
 URGENCY_NAMES = {"urgent": "紧急", "soon": "尽快"}
-TARGET_RECALL = 0.96
+TARGET_RECALL = 0.97
 FIGURATIVE_RE = re.compile(FIGURATIVE)
 # Death at another's hands: the words of despair (死) that belong to violence.
 THREAT_TO_LIFE = re.compile(

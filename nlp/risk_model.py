@@ -43,7 +43,13 @@ from nlp.risk import (
 from nlp.vectorize import compile_chars
 
 HARD_WEIGHT = 5.0
-RISK_TRAINING_FILES = ("risk_train.jsonl", "risk_train2.jsonl", "risk_dev.jsonl", "risk_dev2.jsonl")
+RISK_TRAINING_FILES = (
+    "risk_train.jsonl",
+    "risk_train2.jsonl",
+    "risk_dev.jsonl",
+    "risk_dev2.jsonl",
+    "risk_dev3.jsonl",
+)
 # Needs answers that may touch on a disclosure are not taken as ordinary examples.
 _NOT_ORDINARY_NEEDS = {"legal_rights", "mental_health"}
 
