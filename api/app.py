@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from corpus.service import Corpus
 from findings.summary_index import SummaryIndex
 from fuqing.config import Settings
 from fuqing.db import Database, open_database
+from fuqing.throttle import DatabaseStore, LoginThrottle
 from fuqing.vault import Vault
 from nlp.service import load_tagger
 from nlp.tagger import Tagger
@@ -28,7 +30,7 @@ from survey.alerts import AlertSender
 from survey.jobs import ImportJobs, StagedFiles
 from survey.submissions import SubmissionGroup
 from survey.tag_queue import TaggingQueue
-from usecases import Lazy, Services
+from usecases import SETUP_CODE_NOTICE, Lazy, Services, first_admin_setup_code
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ def build_services(
         submissions=SubmissionGroup(database, tag_queue.submit_many, vault),
         imports=ImportJobs(),
         staged=StagedFiles(),
+        login_throttle=LoginThrottle(DatabaseStore(database)),  # shared by every service process
     )
 
 
@@ -160,5 +163,10 @@ def install_docs(app: FastAPI) -> None:
 
 
 def app_factory() -> Any:
-    """Entry point for `uvicorn --factory api.app:app_factory` (settings from the environment)."""
-    return create_app(Settings())
+    """Entry point for `uvicorn --factory api.app:app_factory` (settings from the environment). On a new
+    installation it prints the set-up code to the console, as `fuqing serve` does."""
+    app = create_app(Settings())
+    code = first_admin_setup_code(app.state.services)
+    if code:
+        print(SETUP_CODE_NOTICE.format(code=code), file=sys.stderr, flush=True)
+    return app

@@ -78,6 +78,19 @@ class WebSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class LoginFailure(Base):
+    """One failed sign-in of an account or from an address (fuqing/throttle.py), kept for the throttling window
+    only: every service process reads the same ones."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # account | address
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+
+
 class Survey(Base):
     __tablename__ = "surveys"
 

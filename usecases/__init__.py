@@ -40,7 +40,16 @@ from usecases.referrals import (
 )
 from usecases.responses import list_responses, read_contact, submit_response
 from usecases.review import label_agreement, review_queue, review_response
-from usecases.sessions import SignIn, create_first_admin, end_session, needs_first_admin, resume, sign_in
+from usecases.sessions import (
+    SETUP_CODE_NOTICE,
+    SignIn,
+    create_first_admin,
+    end_session,
+    first_admin_setup_code,
+    needs_first_admin,
+    resume,
+    sign_in,
+)
 from usecases.surveys import create_survey, get_survey, list_surveys
 from usecases.uploads import (
     get_upload,
@@ -100,6 +109,8 @@ __all__ = [
     "load_demo",
     "make_report",
     "needs_first_admin",
+    "first_admin_setup_code",
+    "SETUP_CODE_NOTICE",
     "end_session",
     "read_audit_log",
     "read_contact",

@@ -18,7 +18,7 @@ from fuqing.actors import Actor
 from fuqing.audit import record
 from fuqing.errors import AuthError, Forbidden
 from fuqing.models import ApiToken, User, WebSession
-from fuqing.setup_code import clear_setup_code, setup_code_matches
+from fuqing.setup_code import clear_setup_code, ensure_setup_code, setup_code_matches
 from fuqing.timeutil import as_utc, utcnow
 from usecases.context import Services
 
@@ -125,6 +125,15 @@ def needs_first_admin(services: Services) -> bool:
     """True while the installation has no account at all."""
     with services.db.session() as s:
         return int(s.scalar(select(func.count()).select_from(User)) or 0) == 0
+
+
+def first_admin_setup_code(services: Services) -> str | None:
+    """On an installation without accounts: the one-time set-up code (created if need be) that whoever starts the
+    service is shown, however it is started (``fuqing serve`` or ``uvicorn --factory``); None once one exists."""
+    return ensure_setup_code(services.settings) if needs_first_admin(services) else None
+
+
+SETUP_CODE_NOTICE = "首次使用：在网页首页创建管理员时需要输入设置码 {code}（仅此一次有效；设置码也保存在数据目录中，仅服务账号可读）。"
 
 
 def create_first_admin(services: Services, name: str, password: str, code: str) -> SignIn:

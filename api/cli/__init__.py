@@ -56,12 +56,11 @@ def serve(
 
 def _show_setup_code(services: Any) -> None:
     """On a new installation: the one-time code for creating the first administrator in the browser."""
-    from fuqing.setup_code import ensure_setup_code
-    from usecases import needs_first_admin
+    from usecases import SETUP_CODE_NOTICE, first_admin_setup_code
 
-    if needs_first_admin(services):
-        code = ensure_setup_code(services.settings)
-        console.print(f"首次使用：在网页首页创建管理员时需要输入设置码 [bold]{code}[/bold]（仅此一次有效）。")
+    code = first_admin_setup_code(services)
+    if code:
+        console.print(SETUP_CODE_NOTICE.format(code=f"[bold]{code}[/bold]"))
 
 
 @app.callback()

@@ -7,12 +7,12 @@ import stat
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.app import create_app
 from fuqing import auth
 from fuqing.db import open_database
-from fuqing.models import AuditLog, User
+from fuqing.models import AuditLog, LoginFailure, User
 from fuqing.setup_code import ensure_setup_code
 from tests.web.conftest import PASSWORD, csrf_of, post, sign_in
 
@@ -133,3 +133,54 @@ def test_bad_tokens_from_one_place_do_not_lock_out_token_users_elsewhere() -> No
     with pytest.raises(TooManyAttempts):
         throttle.check("", "10.0.0.9")
     throttle.check("", "10.0.0.7")  # another address: no wait
+
+
+def test_uvicorn_factory_prints_the_setup_code_on_a_new_installation(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`uvicorn --factory api.app:app_factory` starts the service without `fuqing serve`: its console must show
+    the same one-time code, and nothing once an account exists."""
+    from api.app import app_factory
+
+    monkeypatch.setenv("FUQING_HOME", str(tmp_path / "home"))
+    app = app_factory()
+    printed = capsys.readouterr().err
+    code = (tmp_path / "home" / "setup-code").read_text(encoding="utf-8").strip()
+    assert f"设置码 {code}" in printed and "首次使用" in printed
+    services = app.state.services
+    with services.db.session(write=True) as s:
+        auth.add_user(s, "boss", "admin", password=PASSWORD)
+    services.db.dispose()
+    again = app_factory()
+    assert "设置码" not in capsys.readouterr().err
+    again.state.services.db.dispose()
+
+
+def test_every_service_process_throttles_the_same_account(db_settings) -> None:  # type: ignore[no-untyped-def]
+    """Two processes (two database connections, as `uvicorn --workers 2` has) see the same failures: five wrong
+    passwords through one and the sixth through the other make the account wait in both; the wait ends, and a
+    success clears the account's count."""
+    from fuqing.errors import TooManyAttempts
+    from fuqing.throttle import DatabaseStore, LoginThrottle
+
+    now = [1_000_000.0]
+    one, two = open_database(db_settings), open_database(db_settings)
+    a = LoginThrottle(DatabaseStore(one), clock=lambda: now[0])
+    b = LoginThrottle(DatabaseStore(two), clock=lambda: now[0])
+    try:
+        for _ in range(5):
+            assert not a.failed("Staff", "10.0.0.1")
+        b.check("staff", "10.0.0.2")  # five free failures
+        assert b.failed("staff", "10.0.0.2")  # the sixth, through the other process, starts a wait
+        for throttle in (a, b):
+            with pytest.raises(TooManyAttempts):
+                throttle.check("staff", "10.0.0.3")
+        now[0] += 2
+        a.check("staff", "10.0.0.3")  # the one-second wait is over
+        a.succeeded("staff")
+        b.check("staff", "10.0.0.3")
+        now[0] += 16 * 60  # failures older than the window are forgotten, also in the table
+        b.failed("other", "10.0.0.4")
+        with one.session() as s:
+            assert s.scalar(select(func.count()).select_from(LoginFailure)) == 2
+    finally:
+        one.dispose()
+        two.dispose()
