@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from api.openapi_links import add_links
+
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "ErrorBody",
     "type": "object",
@@ -59,7 +61,7 @@ def install_error_schema(app: FastAPI) -> None:
                         "description": text,
                         "content": {"application/json": {"schema": ref}},
                     }
-        app.openapi_schema = doc
+        app.openapi_schema = add_links(doc)
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]
