@@ -97,11 +97,17 @@ def predict(session: Session, response_ids: Sequence[int], tagger: Tagger) -> tu
     return ids, tagger.tag([StoredRedacted(texts[i] or "") for i in ids])
 
 
+# Answers tagged at a time by the intake hook: each step of tagging holds the interpreter for as long as its batch
+# takes, and in the service the other requests wait meanwhile; a few hundred keep that wait short.
+HOOK_CHUNK = 250
+
+
 def batch_hook(tagger: Tagger, floor: float = 0.6) -> Callable[[Session, list[int]], None]:
     """The intake hook: every committed batch of an upload is tagged inside its own transaction."""
 
     def _hook(session: Session, ids: list[int]) -> None:
-        tag_responses(session, ids, tagger, floor=floor)
+        for start in range(0, len(ids), HOOK_CHUNK):
+            tag_responses(session, ids[start : start + HOOK_CHUNK], tagger, floor=floor)
 
     return _hook
 

@@ -13,11 +13,13 @@ Results come back in file order; an error in the child is raised here, where the
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple
 from pathlib import Path
 
@@ -26,7 +28,9 @@ from survey.rows import ParsedRow, RowParser, RowProblem
 Chunk = list[tuple[int, list[str]]]
 # Batches handed to the child ahead of the one being stored: enough to keep it busy, few enough to bound memory.
 _AHEAD = 3
+CHILD_NICENESS = 10
 _parser: RowParser | None = None
+log = logging.getLogger(__name__)
 
 
 def use_second_process(path: Path, threshold_mb: float) -> bool:
@@ -48,21 +52,50 @@ def parsed_batches(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(parser,)
     )
     try:
-        pending: deque[tuple[int, Future[list[tuple]]]] = deque()
+        pending: deque[tuple[Chunk, Future[list[tuple]] | None]] = deque()
+        broken = False
         while True:
             while len(pending) < _AHEAD and (chunk := list(itertools.islice(rows, batch_size))):
-                pending.append((len(chunk), pool.submit(_parse_chunk, chunk)))
+                pending.append((chunk, None if broken else _submit(pool, chunk)))
             if not pending:
                 return
-            read, future = pending.popleft()
-            yield read, [_unpack(t) for t in future.result()]
+            chunk, future = pending.popleft()
+            parsed = _collect(future)
+            if parsed is None:  # no child, or it died: this batch and the rest in this process
+                if not broken:
+                    log.warning("导入：第二个解析进程已退出，其余各批在本进程中解析。")
+                broken = True
+                parsed = [parser.parse(n, row) for n, row in chunk]
+            yield len(chunk), parsed
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: Chunk) -> Future[list[tuple]] | None:
+    try:
+        return pool.submit(_parse_chunk, chunk)
+    except BrokenProcessPool:
+        return None
+
+
+def _collect(future: Future[list[tuple]] | None) -> list[ParsedRow] | None:
+    """The child's rows for one batch, or None when the child is gone (killed, out of memory, or it could not
+    start: a script that calls the import without an ``if __name__ == "__main__":`` guard is re-run by it)."""
+    if future is None:
+        return None
+    try:
+        return [_unpack(t) for t in future.result()]
+    except BrokenProcessPool:
+        return None
+
+
 def _start(parser: RowParser) -> None:
+    """In the child: the parser, and a lower scheduling priority, so that on a busy machine the service's own
+    requests get the processor before background parsing does."""
     global _parser
     _parser = parser
+    if hasattr(os, "nice"):
+        os.nice(CHILD_NICENESS)
 
 
 def _parse_chunk(chunk: Chunk) -> list[tuple]:
