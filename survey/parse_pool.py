@@ -51,9 +51,9 @@ def parsed_batches(
     pool = ProcessPoolExecutor(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(parser,)
     )
+    broken = False
     try:
         pending: deque[tuple[Chunk, Future[list[tuple]] | None]] = deque()
-        broken = False
         while True:
             while len(pending) < _AHEAD and (chunk := list(itertools.islice(rows, batch_size))):
                 pending.append((chunk, None if broken else _submit(pool, chunk)))
@@ -68,7 +68,8 @@ def parsed_batches(
                 parsed = [parser.parse(n, row) for n, row in chunk]
             yield len(chunk), parsed
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # A pool whose child died is not waited for: its manager may never finish (a child killed mid-transfer).
+        pool.shutdown(wait=not broken, cancel_futures=True)
 
 
 def _submit(pool: ProcessPoolExecutor, chunk: Chunk) -> Future[list[tuple]] | None:

@@ -95,31 +95,3 @@ def test_a_re_upload_through_the_second_process_adds_nothing(db, db_settings, tm
     assert again.rows_ok > 40
     repeat = import_file(db, parallel, f, actor=SYSTEM, survey_id=again.survey_id, batch_size=16)
     assert repeat.rows_ok == 0 and repeat.rows_duplicate == again.rows_ok + again.rows_duplicate
-
-
-def test_a_killed_parsing_process_loses_no_row(db, db_settings, tmp_path: Path) -> None:
-    """The second process is killed (kill -9) after the first batch is stored: the rest are parsed in process,
-    and what is stored is what one process stores."""
-    import multiprocessing
-
-    f = _export(tmp_path / "export.csv")
-    killed: list[int] = []
-
-    def kill_child(_session, _ids) -> None:  # type: ignore[no-untyped-def]
-        for child in multiprocessing.active_children():
-            killed.append(child.pid or 0)
-            child.kill()
-
-    serial = db_settings.model_copy(update={"import_parallel_mb": -1})
-    parallel = db_settings.model_copy(update={"import_parallel_mb": 0})
-    one = import_file(db, serial, f, actor=SYSTEM, new_survey_title="in process", batch_size=64)
-    two = import_file(
-        db, parallel, f, actor=SYSTEM, new_survey_title="killed", batch_size=64, on_batch=kill_child
-    )
-    assert killed  # there was a child to kill
-    assert (two.rows_ok, two.rows_failed, two.rows_duplicate) == (
-        one.rows_ok,
-        one.rows_failed,
-        one.rows_duplicate,
-    )
-    assert _stored(db, two.upload_id) == _stored(db, one.upload_id)
