@@ -1011,14 +1011,21 @@ def _word_on_word(name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _common_word(word: str) -> bool:
-    """A word of jieba's dictionary that jieba does not tag as a name (小孩, 大家, 二手). Looked up in the
-    dictionary first: jieba's tagger joins two unknown characters into a "word" of its own (苑大, 檀会)."""
+    """A word of jieba's dictionary that jieba does not tag as a name (小孩, 大家, 二手)."""
+    tag = _dictionary_tag(word)
+    return tag is not None and not tag.startswith("nr")
+
+
+@lru_cache(maxsize=4096)
+def _dictionary_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag of a word of its dictionary that it keeps as one word, else None. Looked up in
+    the dictionary first: jieba's tagger joins two unknown characters into a "word" of its own (苑大, 檀会)."""
     import rjieba
 
     if not _in_dictionary(word):
-        return False
+        return None
     tags = rjieba.tag(word)
-    return len(tags) == 1 and not tags[0][1].startswith("nr")
+    return tags[0][1] if len(tags) == 1 else None
 
 
 # What a given name used alone is followed by: strong cues (…说, 国庆他妈, 根生他媳妇, 秀兰，你家…, 招娣姐) and
@@ -1125,12 +1132,7 @@ def contact_names(text: str) -> list[Candidate]:
     return out
 
 
-@lru_cache(maxsize=4096)
 def _verb(word: str) -> bool:
     """A dictionary word that jieba tags as a verb or pronoun (叫醒, 叫来, 叫什么): no name after 叫."""
-    import rjieba
-
-    if not _in_dictionary(word):
-        return False
-    tags = rjieba.tag(word)
-    return len(tags) == 1 and tags[0][1][:1] in ("v", "r", "d", "p", "c", "u")
+    tag = _dictionary_tag(word)
+    return tag is not None and tag[:1] in ("v", "r", "d", "p", "c", "u")

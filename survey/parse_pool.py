@@ -46,7 +46,7 @@ def parsed_batches(
     """(rows read, their parsed rows) per batch, in file order."""
     if not parallel:
         while chunk := list(itertools.islice(rows, batch_size)):
-            yield len(chunk), [parser.parse(n, row) for n, row in chunk]
+            yield len(chunk), _parse_here(parser, chunk)
         return
     pool = ProcessPoolExecutor(
         1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(parser,)
@@ -65,11 +65,15 @@ def parsed_batches(
                 if not broken:
                     log.warning("导入：第二个解析进程已退出，其余各批在本进程中解析。")
                 broken = True
-                parsed = [parser.parse(n, row) for n, row in chunk]
+                parsed = _parse_here(parser, chunk)
             yield len(chunk), parsed
     finally:
         # A pool whose child died is not waited for: its manager may never finish (a child killed mid-transfer).
         pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _parse_here(parser: RowParser, chunk: Chunk) -> list[ParsedRow]:
+    return [parser.parse(n, row) for n, row in chunk]
 
 
 def _submit(pool: ProcessPoolExecutor, chunk: Chunk) -> Future[list[tuple]] | None:
